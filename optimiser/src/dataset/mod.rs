@@ -1,0 +1,10 @@
+//! The dataset contract v1: wire types ([`raw`]), validated domain types
+//! ([`Dataset`] and friends) and the validation between them.
+
+mod model;
+pub mod raw;
+mod validate;
+
+pub use model::*;
+pub use raw::{KeepTogether, PlacementKind, Provider, RawDataset};
+pub use validate::{ValidationError, MAX_AGE};

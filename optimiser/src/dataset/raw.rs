@@ -1,0 +1,205 @@
+//! The dataset contract v1 exactly as it appears on the wire (JSON, or the
+//! same tables as CSV files). Nothing here is validated: see
+//! [`Dataset::try_from`](super::Dataset) for the checks that turn a
+//! [`RawDataset`] into a [`Dataset`](super::Dataset).
+//!
+//! Every struct rejects unknown fields, so a misspelt field is an error rather
+//! than a silently ignored value.
+
+use serde::{Deserialize, Serialize};
+
+/// A WGS84 position in decimal degrees.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLocation {
+    /// Latitude, −90 to 90.
+    pub lat: f64,
+    /// Longitude, −180 to 180.
+    pub lon: f64,
+}
+
+/// A whole dataset: the places available and the children waiting.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDataset {
+    /// Contract version; must be 1.
+    pub version: u32,
+    /// Local authorities, by ONS GSS code.
+    pub authorities: Vec<RawAuthority>,
+    /// Schools, by DfE URN where known.
+    #[serde(default)]
+    pub schools: Vec<RawSchool>,
+    /// Foster households.
+    #[serde(default)]
+    pub carers: Vec<RawCarer>,
+    /// Residential children's homes.
+    #[serde(default)]
+    pub homes: Vec<RawHome>,
+    /// Children waiting for a placement.
+    #[serde(default)]
+    pub children: Vec<RawChild>,
+    /// Sibling groups and how they must be kept together.
+    #[serde(default)]
+    pub sibling_groups: Vec<RawSiblingGroup>,
+}
+
+/// A local authority.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAuthority {
+    /// ONS GSS code, for example `E06000044` (Portsmouth).
+    pub id: String,
+    /// Name, for display.
+    pub name: String,
+    /// A representative point (used as the child's anchor when no school is known).
+    pub location: RawLocation,
+}
+
+/// A school.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSchool {
+    /// DfE URN where known.
+    pub id: String,
+    /// Name, for display.
+    pub name: String,
+    /// Where the school is.
+    pub location: RawLocation,
+}
+
+/// Who provides a foster placement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Provider {
+    /// The authority's own foster carers.
+    InHouse,
+    /// An independent fostering agency.
+    Ifa,
+    /// Family and friends approved as connected persons for named children.
+    Kinship,
+}
+
+/// A foster household.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCarer {
+    /// Household id (unique across carers and homes).
+    pub id: String,
+    /// Authority (GSS code) the household belongs to.
+    pub authority: String,
+    /// Provider type.
+    pub provider: Provider,
+    /// Household location (personal data: may be rounded by the caller).
+    pub location: RawLocation,
+    /// Approved number of children.
+    pub places: u32,
+    /// Children already living there.
+    pub occupied: u32,
+    /// Youngest age approved for.
+    pub min_age: u32,
+    /// Oldest age approved for.
+    pub max_age: u32,
+    /// Skills and approvals, as tags matched against children's needs.
+    #[serde(default)]
+    pub skills: Vec<String>,
+    /// Weekly cost in pounds of one placement with this household.
+    pub weekly_cost: f64,
+    /// Mockingbird constellation the household belongs to, if any.
+    #[serde(default)]
+    pub constellation: Option<String>,
+    /// Whether this is the constellation's hub home.
+    #[serde(default)]
+    pub hub: bool,
+    /// For kinship carers: the children they are approved for.
+    #[serde(default)]
+    pub connected_children: Vec<String>,
+}
+
+/// A residential children's home.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHome {
+    /// Ofsted URN where known (unique across carers and homes).
+    pub id: String,
+    /// Authority (GSS code) the home is in.
+    pub authority: String,
+    /// Where the home is.
+    pub location: RawLocation,
+    /// Registered beds.
+    pub beds: u32,
+    /// Beds already occupied.
+    pub occupied: u32,
+    /// Youngest age in the statement of purpose.
+    pub min_age: u32,
+    /// Oldest age in the statement of purpose.
+    pub max_age: u32,
+    /// Needs the home cares for, as tags.
+    #[serde(default)]
+    pub accepts: Vec<String>,
+    /// Weekly cost in pounds of one bed.
+    pub weekly_cost: f64,
+}
+
+/// Which kinds of place a child may go to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlacementKind {
+    /// Foster households only.
+    Foster,
+    /// Children's homes only.
+    Residential,
+    /// Either.
+    #[default]
+    Any,
+}
+
+/// A child waiting for a placement. Pseudonymous: no names, addresses or dates of birth.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawChild {
+    /// Pseudonymous id.
+    pub id: String,
+    /// Responsible authority (GSS code).
+    pub authority: String,
+    /// Age in whole years.
+    pub age: u32,
+    /// School attended, if any (the anchor for distances).
+    #[serde(default)]
+    pub school: Option<String>,
+    /// Needs, as tags that a place must meet.
+    #[serde(default)]
+    pub needs: Vec<String>,
+    /// Sibling group, if any.
+    #[serde(default)]
+    pub sibling_group: Option<String>,
+    /// Which kinds of place are allowed.
+    #[serde(default)]
+    pub placement: PlacementKind,
+    /// Furthest a placement may be from the anchor, in km.
+    #[serde(default)]
+    pub max_distance_km: Option<f64>,
+}
+
+/// How a sibling group must be kept together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeepTogether {
+    /// All in one place, or none placed.
+    #[default]
+    Household,
+    /// All placed within one Mockingbird constellation (or together in one
+    /// place outside any constellation), or none placed.
+    Constellation,
+    /// Each child on their own.
+    None,
+}
+
+/// A sibling group's policy.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSiblingGroup {
+    /// Group id, as named by the children's `sibling_group`.
+    pub id: String,
+    /// How the group must be kept together.
+    pub keep_together: KeepTogether,
+}

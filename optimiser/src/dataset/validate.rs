@@ -1,0 +1,341 @@
+//! Turning a [`RawDataset`] into a [`Dataset`], reporting every problem at once.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+
+use super::model::*;
+use super::raw::*;
+use crate::geography::Location;
+
+/// Oldest age accepted anywhere (care leavers are supported to 25).
+pub const MAX_AGE: u32 = 25;
+
+/// One problem in the input: which table, which record, which field, and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ValidationError {
+    /// Table (`carers`, `children`, …), or `dataset` for the document itself.
+    pub table: &'static str,
+    /// Position of the record in its table (0-based), if the problem is in a record.
+    pub index: Option<usize>,
+    /// Id of the record, if it has one.
+    pub record: Option<String>,
+    /// Field name (`location.lat`, `occupied`, …).
+    pub field: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.table)?;
+        if let Some(i) = self.index {
+            write!(f, "[{i}]")?;
+        }
+        if let Some(id) = &self.record {
+            write!(f, " (id {id:?})")?;
+        }
+        write!(f, " field {}: {}", self.field, self.message)
+    }
+}
+
+impl std::error::Error for ValidationError {}
+
+/// Collects errors while validating one table.
+struct Errors(Vec<ValidationError>);
+
+impl Errors {
+    fn push(&mut self, table: &'static str, index: usize, id: &str, field: &str, message: String) {
+        self.0.push(ValidationError {
+            table,
+            index: Some(index),
+            record: Some(id.to_string()),
+            field: field.to_string(),
+            message,
+        });
+    }
+
+    fn location(&mut self, table: &'static str, index: usize, id: &str, loc: &RawLocation) -> Location {
+        if !(loc.lat.is_finite() && (-90.0..=90.0).contains(&loc.lat)) {
+            self.push(table, index, id, "location.lat", format!("latitude {} is not between -90 and 90", loc.lat));
+        }
+        if !(loc.lon.is_finite() && (-180.0..=180.0).contains(&loc.lon)) {
+            self.push(table, index, id, "location.lon", format!("longitude {} is not between -180 and 180", loc.lon));
+        }
+        Location::new_unchecked(loc.lat, loc.lon)
+    }
+
+    fn cost(&mut self, table: &'static str, index: usize, id: &str, field: &str, value: f64) {
+        if !value.is_finite() {
+            self.push(table, index, id, field, format!("{value} is not a finite number"));
+        } else if value < 0.0 {
+            self.push(table, index, id, field, format!("{value} is negative"));
+        }
+    }
+
+    fn ages(&mut self, table: &'static str, index: usize, id: &str, min: u32, max: u32) {
+        if min > max {
+            self.push(table, index, id, "min_age", format!("min_age {min} is greater than max_age {max}"));
+        }
+        if max > MAX_AGE {
+            self.push(table, index, id, "max_age", format!("max_age {max} is over {MAX_AGE}"));
+        }
+    }
+
+    fn capacity(&mut self, table: &'static str, index: usize, id: &str, field: &str, capacity: u32, occupied: u32) {
+        if occupied > capacity {
+            self.push(table, index, id, "occupied", format!("occupied {occupied} is greater than {field} {capacity}"));
+        }
+    }
+
+    fn id(&mut self, table: &'static str, index: usize, id: &str, seen: &mut HashMap<String, (&'static str, usize)>) {
+        if id.trim().is_empty() {
+            self.push(table, index, id, "id", "id is empty".into());
+        } else if let Some((t, i)) = seen.insert(id.to_string(), (table, index)) {
+            self.push(table, index, id, "id", format!("duplicate id: also {t}[{i}]"));
+        }
+    }
+}
+
+/// Interns tag strings into [`Tag`] numbers.
+#[derive(Default)]
+struct Tags {
+    names: Vec<String>,
+    index: HashMap<String, Tag>,
+}
+
+impl Tags {
+    fn set(&mut self, tags: &[String]) -> TagSet {
+        TagSet::new(
+            tags.iter()
+                .map(|t| {
+                    let t = t.trim();
+                    if let Some(&k) = self.index.get(t) {
+                        return k;
+                    }
+                    let k = self.names.len() as Tag;
+                    self.names.push(t.to_string());
+                    self.index.insert(t.to_string(), k);
+                    k
+                })
+                .collect(),
+        )
+    }
+}
+
+impl TryFrom<RawDataset> for Dataset {
+    type Error = Vec<ValidationError>;
+
+    fn try_from(raw: RawDataset) -> Result<Self, Self::Error> {
+        validate(&raw)
+    }
+}
+
+impl TryFrom<&RawDataset> for Dataset {
+    type Error = Vec<ValidationError>;
+
+    fn try_from(raw: &RawDataset) -> Result<Self, Self::Error> {
+        validate(raw)
+    }
+}
+
+fn index_of<'a>(ids: impl Iterator<Item = &'a str>) -> HashMap<&'a str, usize> {
+    ids.enumerate().map(|(i, id)| (id, i)).collect()
+}
+
+fn validate(raw: &RawDataset) -> Result<Dataset, Vec<ValidationError>> {
+    let mut e = Errors(Vec::new());
+    if raw.version != 1 {
+        e.0.push(ValidationError {
+            table: "dataset",
+            index: None,
+            record: None,
+            field: "version".into(),
+            message: format!("version {} is not supported (expected 1)", raw.version),
+        });
+    }
+    let mut tags = Tags::default();
+
+    // Authorities and schools.
+    let mut seen = HashMap::new();
+    let authorities: Vec<Authority> = raw
+        .authorities
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            e.id("authorities", i, &a.id, &mut seen);
+            Authority { id: a.id.clone(), name: a.name.clone(), location: e.location("authorities", i, &a.id, &a.location) }
+        })
+        .collect();
+    let mut seen = HashMap::new();
+    let schools: Vec<School> = raw
+        .schools
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            e.id("schools", i, &s.id, &mut seen);
+            School { id: s.id.clone(), name: s.name.clone(), location: e.location("schools", i, &s.id, &s.location) }
+        })
+        .collect();
+    let authority_ix = index_of(raw.authorities.iter().map(|a| a.id.as_str()));
+    let school_ix = index_of(raw.schools.iter().map(|s| s.id.as_str()));
+    let child_ix = index_of(raw.children.iter().map(|c| c.id.as_str()));
+    let authority = |e: &mut Errors, table, i, id: &str, a: &str| match authority_ix.get(a) {
+        Some(&k) => k,
+        None => {
+            e.push(table, i, id, "authority", format!("unknown authority {a:?}"));
+            0
+        }
+    };
+
+    // Constellations in order of first appearance.
+    let mut constellations: Vec<Constellation> = Vec::new();
+    let mut constellation_ix: HashMap<&str, usize> = HashMap::new();
+
+    // Places: carers then homes, one id namespace.
+    let mut seen_places = HashMap::new();
+    let mut places = Vec::with_capacity(raw.carers.len() + raw.homes.len());
+    for (i, c) in raw.carers.iter().enumerate() {
+        let t = "carers";
+        e.id(t, i, &c.id, &mut seen_places);
+        let location = e.location(t, i, &c.id, &c.location);
+        e.capacity(t, i, &c.id, "places", c.places, c.occupied);
+        e.ages(t, i, &c.id, c.min_age, c.max_age);
+        e.cost(t, i, &c.id, "weekly_cost", c.weekly_cost);
+        let constellation = c.constellation.as_deref().map(|k| {
+            *constellation_ix.entry(k).or_insert_with(|| {
+                constellations.push(Constellation { id: k.to_string(), hub: None, households: vec![] });
+                constellations.len() - 1
+            })
+        });
+        if let Some(k) = constellation {
+            constellations[k].households.push(places.len());
+            if c.hub {
+                if let Some(other) = constellations[k].hub {
+                    let other_id: &String = &raw.carers[other].id;
+                    e.push(t, i, &c.id, "hub", format!("constellation {:?} already has hub {other_id:?}", constellations[k].id));
+                } else {
+                    constellations[k].hub = Some(places.len());
+                }
+            }
+        } else if c.hub {
+            e.push(t, i, &c.id, "hub", "a hub must belong to a constellation".into());
+        }
+        let mut connected = Vec::new();
+        for child in &c.connected_children {
+            match child_ix.get(child.as_str()) {
+                Some(&k) => connected.push(k),
+                None => e.push(t, i, &c.id, "connected_children", format!("unknown child {child:?}")),
+            }
+        }
+        if c.provider != Provider::Kinship && !c.connected_children.is_empty() {
+            e.push(t, i, &c.id, "connected_children", "only kinship carers have connected children".into());
+        }
+        connected.sort_unstable();
+        connected.dedup();
+        places.push(Place {
+            id: c.id.clone(),
+            authority: authority(&mut e, t, i, &c.id, &c.authority),
+            location,
+            capacity: c.places,
+            occupied: c.occupied,
+            min_age: c.min_age,
+            max_age: c.max_age,
+            offers: tags.set(&c.skills),
+            weekly_cost: c.weekly_cost,
+            kind: PlaceKind::Carer { provider: c.provider, constellation, hub: c.hub, connected_children: connected },
+        });
+    }
+    for (i, h) in raw.homes.iter().enumerate() {
+        let t = "homes";
+        e.id(t, i, &h.id, &mut seen_places);
+        let location = e.location(t, i, &h.id, &h.location);
+        e.capacity(t, i, &h.id, "beds", h.beds, h.occupied);
+        e.ages(t, i, &h.id, h.min_age, h.max_age);
+        e.cost(t, i, &h.id, "weekly_cost", h.weekly_cost);
+        places.push(Place {
+            id: h.id.clone(),
+            authority: authority(&mut e, t, i, &h.id, &h.authority),
+            location,
+            capacity: h.beds,
+            occupied: h.occupied,
+            min_age: h.min_age,
+            max_age: h.max_age,
+            offers: tags.set(&h.accepts),
+            weekly_cost: h.weekly_cost,
+            kind: PlaceKind::Home,
+        });
+    }
+
+    // Sibling groups: listed ones, then ones only named by children.
+    let mut seen = HashMap::new();
+    let mut sibling_groups: Vec<SiblingGroup> = raw
+        .sibling_groups
+        .iter()
+        .enumerate()
+        .map(|(i, g)| {
+            e.id("sibling_groups", i, &g.id, &mut seen);
+            SiblingGroup { id: g.id.clone(), keep_together: g.keep_together, members: vec![] }
+        })
+        .collect();
+    let mut group_ix: BTreeMap<String, usize> =
+        sibling_groups.iter().enumerate().map(|(i, g)| (g.id.clone(), i)).collect();
+
+    // Children.
+    let mut seen = HashMap::new();
+    let mut children = Vec::with_capacity(raw.children.len());
+    for (i, c) in raw.children.iter().enumerate() {
+        let t = "children";
+        e.id(t, i, &c.id, &mut seen);
+        let auth = authority(&mut e, t, i, &c.id, &c.authority);
+        if c.age > MAX_AGE {
+            e.push(t, i, &c.id, "age", format!("age {} is over {MAX_AGE}", c.age));
+        }
+        let school = c.school.as_deref().and_then(|s| match school_ix.get(s) {
+            Some(&k) => Some(k),
+            None => {
+                e.push(t, i, &c.id, "school", format!("unknown school {s:?}"));
+                None
+            }
+        });
+        if let Some(d) = c.max_distance_km {
+            if !(d.is_finite() && d > 0.0) {
+                e.push(t, i, &c.id, "max_distance_km", format!("{d} is not a positive finite number of km"));
+            }
+        }
+        let sibling_group = c.sibling_group.as_ref().map(|g| {
+            let next = sibling_groups.len();
+            let k = *group_ix.entry(g.clone()).or_insert(next);
+            if k == next {
+                sibling_groups.push(SiblingGroup { id: g.clone(), keep_together: KeepTogether::Household, members: vec![] });
+            }
+            sibling_groups[k].members.push(i);
+            k
+        });
+        let anchor = match school {
+            Some(s) => schools[s].location,
+            None => authorities.get(auth).map(|a| a.location).unwrap_or(Location::new_unchecked(0.0, 0.0)),
+        };
+        children.push(Child {
+            id: c.id.clone(),
+            authority: auth,
+            age: c.age,
+            school,
+            anchor,
+            needs: tags.set(&c.needs),
+            sibling_group,
+            placement: c.placement,
+            max_distance_km: c.max_distance_km,
+        });
+    }
+    for (i, g) in raw.sibling_groups.iter().enumerate() {
+        if sibling_groups[i].members.is_empty() {
+            e.push("sibling_groups", i, &g.id, "id", "no child names this sibling group".into());
+        }
+    }
+
+    if e.0.is_empty() {
+        Ok(Dataset { authorities, schools, places, children, constellations, sibling_groups, tags: tags.names })
+    } else {
+        Err(e.0)
+    }
+}

@@ -1,0 +1,402 @@
+//! A seeded generator of synthetic datasets, realistic in its proportions.
+//!
+//! Proportions follow `shared/DOMAIN.md` (DfE children looked after 2024,
+//! Ofsted fostering and children's homes, CMA 2021 and PSSRU unit costs):
+//! ages 0–4 17 %, 5–9 18 %, 10–15 39 %, 16–17 26 %; foster households about
+//! 45 % in-house, 40 % IFA, 15 % kinship; children's homes of about four beds;
+//! weekly costs in-house £450–650, IFA £820–1,000, kinship £250–400, homes
+//! £3,800–6,500 with solo placements at £10,000+. Geography comes from the
+//! [`Region`] passed in (real authority centroids and, where given, real
+//! schools). The same spec always yields the same dataset.
+
+use rand::{seq::IndexedRandom, Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use crate::dataset::raw::*;
+use crate::dataset::{Dataset, ValidationError};
+
+/// One authority of a region, with how far its households spread and its share of demand.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegionAuthority {
+    /// The authority (real GSS code and centroid).
+    pub authority: RawAuthority,
+    /// Standard deviation, in km, of household locations around the centroid.
+    pub spread_km: f64,
+    /// Relative share of children, carers and homes (e.g. children looked after).
+    pub weight: f64,
+}
+
+/// The geography a dataset is drawn in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Region {
+    /// Authorities.
+    pub authorities: Vec<RegionAuthority>,
+    /// Real schools with the authority (GSS code) they are in; where an
+    /// authority has none, synthetic schools are drawn around its centroid.
+    pub schools: Vec<(RawSchool, String)>,
+}
+
+impl Region {
+    /// Portsmouth, Southampton, Hampshire, Isle of Wight and West Sussex:
+    /// ONS 2023 upper-tier centroids, weighted by children looked after at
+    /// 31 March 2025 (DfE), with no real schools (synthetic ones are drawn).
+    pub fn south_coast() -> Region {
+        let a = |id: &str, name: &str, lat: f64, lon: f64, spread_km: f64, weight: f64| RegionAuthority {
+            authority: RawAuthority { id: id.into(), name: name.into(), location: RawLocation { lat, lon } },
+            spread_km,
+            weight,
+        };
+        Region {
+            authorities: vec![
+                a("E06000044", "Portsmouth", 50.821346, -1.0714, 3.0, 402.0),
+                a("E06000045", "Southampton", 50.920057, -1.397705, 3.5, 460.0),
+                a("E10000014", "Hampshire", 51.067852, -1.288142, 22.0, 1738.0),
+                a("E06000046", "Isle of Wight", 50.674583, -1.297729, 7.0, 258.0),
+                a("E10000032", "West Sussex", 50.958392, -0.489508, 18.0, 975.0),
+            ],
+            schools: vec![],
+        }
+    }
+}
+
+/// What to generate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GeneratorSpec {
+    /// RNG seed: the same spec gives the same dataset.
+    pub seed: u64,
+    /// Children waiting.
+    pub children: usize,
+    /// Foster households.
+    pub carers: usize,
+    /// Children's homes.
+    pub homes: usize,
+    /// Share of children in sibling groups (0–1).
+    pub sibling_share: f64,
+    /// Households per Mockingbird constellation (0: none), drawn from in-house carers.
+    pub constellation_size: usize,
+    /// Share of in-house households in constellations (0–1).
+    pub constellation_share: f64,
+    /// Share of households with at least one free place (0–1).
+    pub vacancy_share: f64,
+    /// The geography.
+    pub region: Region,
+}
+
+impl GeneratorSpec {
+    /// A spec with the demo proportions for the given sizes.
+    pub fn new(seed: u64, children: usize, carers: usize, homes: usize) -> Self {
+        GeneratorSpec {
+            seed,
+            children,
+            carers,
+            homes,
+            sibling_share: 0.3,
+            constellation_size: 8,
+            constellation_share: 0.3,
+            vacancy_share: 0.45,
+            region: Region::south_coast(),
+        }
+    }
+
+    /// A small dataset for examples and tests: 12 children, 20 carers, 4 homes.
+    pub fn small(seed: u64) -> Self {
+        GeneratorSpec::new(seed, 12, 20, 4)
+    }
+}
+
+/// Need tags used by the generator.
+pub const NEEDS: [&str; 5] = ["disability", "autism", "emotional_behavioural", "exploitation_risk", "unaccompanied_asylum"];
+
+/// Generates a dataset and validates it.
+pub fn generate(spec: &GeneratorSpec) -> Result<Dataset, Vec<ValidationError>> {
+    Dataset::try_from(generate_raw(spec))
+}
+
+struct Draw<'a> {
+    rng: ChaCha8Rng,
+    region: &'a Region,
+    total_weight: f64,
+}
+
+impl Draw<'_> {
+    fn authority(&mut self) -> usize {
+        let mut x = self.rng.random::<f64>() * self.total_weight;
+        for (k, a) in self.region.authorities.iter().enumerate() {
+            x -= a.weight;
+            if x < 0.0 {
+                return k;
+            }
+        }
+        self.region.authorities.len() - 1
+    }
+
+    /// A point around authority `k`'s centroid (normal, `spread_km` per axis), rounded to 3 decimals (~100 m).
+    fn near(&mut self, k: usize, scale: f64) -> RawLocation {
+        let a = &self.region.authorities[k];
+        let (dy, dx) = (self.normal() * a.spread_km * scale, self.normal() * a.spread_km * scale);
+        let lat = a.authority.location.lat + dy / 111.2;
+        let lon = a.authority.location.lon + dx / (111.2 * a.authority.location.lat.to_radians().cos());
+        RawLocation { lat: (lat * 1000.0).round() / 1000.0, lon: (lon * 1000.0).round() / 1000.0 }
+    }
+
+    fn normal(&mut self) -> f64 {
+        // Box–Muller.
+        let u1: f64 = self.rng.random::<f64>().max(1e-12);
+        let u2: f64 = self.rng.random();
+        (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
+    }
+
+    fn chance(&mut self, p: f64) -> bool {
+        self.rng.random::<f64>() < p
+    }
+
+    fn cost(&mut self, lo: f64, hi: f64) -> f64 {
+        (self.rng.random_range(lo..hi) / 5.0).round() * 5.0
+    }
+}
+
+fn age(draw: &mut Draw) -> u32 {
+    let x: f64 = draw.rng.random();
+    if x < 0.17 {
+        draw.rng.random_range(0..=4)
+    } else if x < 0.35 {
+        draw.rng.random_range(5..=9)
+    } else if x < 0.74 {
+        draw.rng.random_range(10..=15)
+    } else {
+        draw.rng.random_range(16..=17)
+    }
+}
+
+fn needs(draw: &mut Draw, age: u32) -> Vec<String> {
+    let mut out = Vec::new();
+    let chances = [
+        (0, 0.07),
+        (1, if age >= 3 { 0.10 } else { 0.0 }),
+        (2, if age >= 8 { 0.25 } else { 0.05 }),
+        (3, if age >= 12 { 0.12 } else { 0.0 }),
+        (4, if age >= 14 { 0.08 } else { 0.0 }),
+    ];
+    for (k, p) in chances {
+        if draw.chance(p) {
+            out.push(NEEDS[k].to_string());
+        }
+    }
+    out
+}
+
+/// Generates the raw (unvalidated) dataset; `generate` validates it.
+pub fn generate_raw(spec: &GeneratorSpec) -> RawDataset {
+    let region = &spec.region;
+    let total_weight = region.authorities.iter().map(|a| a.weight).sum::<f64>().max(f64::MIN_POSITIVE);
+    let mut draw = Draw { rng: ChaCha8Rng::seed_from_u64(spec.seed), region, total_weight };
+    let authorities: Vec<RawAuthority> = region.authorities.iter().map(|a| a.authority.clone()).collect();
+
+    // Schools: real ones where given, else six synthetic per authority.
+    let mut schools: Vec<(RawSchool, usize)> = region
+        .schools
+        .iter()
+        .filter_map(|(s, a)| authorities.iter().position(|x| &x.id == a).map(|k| (s.clone(), k)))
+        .collect();
+    for k in 0..authorities.len() {
+        if !schools.iter().any(|(_, a)| *a == k) {
+            for n in 0..6 {
+                let location = draw.near(k, 0.8);
+                let id = format!("SYN-{}-{n}", authorities[k].id);
+                schools.push((RawSchool { id, name: format!("Synthetic school {n} ({})", authorities[k].name), location }, k));
+            }
+        }
+    }
+
+    // Carers.
+    let mut carers = Vec::with_capacity(spec.carers);
+    for n in 0..spec.carers {
+        let k = draw.authority();
+        let x: f64 = draw.rng.random();
+        let provider = if x < 0.45 { Provider::InHouse } else if x < 0.85 { Provider::Ifa } else { Provider::Kinship };
+        let places = match draw.rng.random::<f64>() {
+            p if p < 0.35 => 1,
+            p if p < 0.75 => 2,
+            _ => 3,
+        };
+        let free = if draw.chance(spec.vacancy_share) { draw.rng.random_range(1..=places) } else { 0 };
+        let min_age = *[0, 0, 0, 5, 8, 11].choose(&mut draw.rng).unwrap_or(&0);
+        let max_age = *[17, 17, 12, 17, 15].choose(&mut draw.rng).unwrap_or(&17);
+        let mut skills = Vec::new();
+        for (tag, p) in NEEDS.iter().zip([0.25, 0.3, 0.45, 0.12, 0.12]) {
+            if draw.chance(p) {
+                skills.push(tag.to_string());
+            }
+        }
+        let weekly_cost = match provider {
+            Provider::InHouse => draw.cost(450.0, 650.0),
+            Provider::Ifa => draw.cost(820.0, 1000.0),
+            Provider::Kinship => draw.cost(250.0, 400.0),
+        };
+        carers.push(RawCarer {
+            id: format!("FC{:05}", n + 1),
+            authority: authorities[k].id.clone(),
+            provider,
+            location: draw.near(k, 1.0),
+            places,
+            occupied: places - free,
+            min_age,
+            max_age: max_age.max(min_age),
+            skills,
+            weekly_cost,
+            constellation: None,
+            hub: false,
+            connected_children: vec![],
+        });
+    }
+    form_constellations(spec, &mut carers);
+
+    // Homes.
+    let mut homes = Vec::with_capacity(spec.homes);
+    for n in 0..spec.homes {
+        let k = draw.authority();
+        let solo = draw.chance(0.12);
+        let beds = if solo { 1 } else { draw.rng.random_range(2..=6) };
+        let occupied = if draw.chance(0.5) { draw.rng.random_range(0..beds) } else { beds };
+        let mut accepts = Vec::new();
+        for (tag, p) in NEEDS.iter().zip([0.2, 0.4, 0.85, 0.5, 0.2]) {
+            if draw.chance(p) {
+                accepts.push(tag.to_string());
+            }
+        }
+        let min_age = *[8, 10, 11, 11, 12].choose(&mut draw.rng).unwrap_or(&11);
+        let weekly_cost = if solo { draw.cost(9500.0, 15000.0) } else { draw.cost(3800.0, 6500.0) };
+        homes.push(RawHome {
+            id: format!("SC{:06}", 100_000 + n),
+            authority: authorities[k].id.clone(),
+            location: draw.near(k, 1.0),
+            beds,
+            occupied,
+            min_age,
+            max_age: 17,
+            accepts,
+            weekly_cost,
+        });
+    }
+
+    // Children, some in sibling groups.
+    let mut children = Vec::with_capacity(spec.children);
+    let mut sibling_groups = Vec::new();
+    while children.len() < spec.children {
+        let left = spec.children - children.len();
+        let size = if left >= 2 && draw.chance(spec.sibling_share / 2.3) {
+            (*[2, 2, 2, 3, 3, 4].choose(&mut draw.rng).unwrap_or(&2)).min(left)
+        } else {
+            1
+        };
+        let k = draw.authority();
+        let home = draw.near(k, 1.0);
+        let group = (size > 1).then(|| {
+            let id = format!("SG{:04}", sibling_groups.len() + 1);
+            let keep_together = match draw.rng.random::<f64>() {
+                p if p < 0.6 => KeepTogether::Household,
+                p if p < 0.85 => KeepTogether::Constellation,
+                _ => KeepTogether::None,
+            };
+            sibling_groups.push(RawSiblingGroup { id: id.clone(), keep_together });
+            id
+        });
+        let eldest = age(&mut draw);
+        for m in 0..size {
+            let age = eldest.saturating_sub(2 * m as u32 + draw.rng.random_range(0..2));
+            let needs = needs(&mut draw, age);
+            let complex = needs.iter().any(|t| t == "exploitation_risk") || (age >= 13 && draw.chance(0.12));
+            let placement = if size == 1 && complex && age >= 11 {
+                if draw.chance(0.6) { PlacementKind::Residential } else { PlacementKind::Any }
+            } else if age < 11 || draw.chance(0.7) {
+                PlacementKind::Foster
+            } else {
+                PlacementKind::Any
+            };
+            let school = if (5..=16).contains(&age) {
+                nearest_school(&schools, k, &home).map(|s| schools[s].0.id.clone())
+            } else {
+                None
+            };
+            let max_distance_km = draw.chance(0.25).then(|| *[20.0, 32.0, 40.0].choose(&mut draw.rng).unwrap_or(&32.0));
+            children.push(RawChild {
+                id: format!("CH{:05}", children.len() + 1),
+                authority: authorities[k].id.clone(),
+                age,
+                school,
+                needs,
+                sibling_group: group.clone(),
+                placement,
+                max_distance_km,
+            });
+        }
+    }
+    // Kinship carers are connected to one child (or sibling group) each.
+    for c in carers.iter_mut().filter(|c| c.provider == Provider::Kinship) {
+        if children.is_empty() {
+            break;
+        }
+        let i = draw.rng.random_range(0..children.len());
+        let group = children[i].sibling_group.clone();
+        c.connected_children = children
+            .iter()
+            .filter(|x| x.id == children[i].id || (group.is_some() && x.sibling_group == group))
+            .map(|x| x.id.clone())
+            .collect();
+        c.authority = children[i].authority.clone();
+    }
+    RawDataset {
+        version: 1,
+        authorities,
+        schools: schools.into_iter().map(|(s, _)| s).collect(),
+        carers,
+        homes,
+        children,
+        sibling_groups,
+    }
+}
+
+fn nearest_school(schools: &[(RawSchool, usize)], k: usize, at: &RawLocation) -> Option<usize> {
+    let d = |s: &RawSchool| (s.location.lat - at.lat).powi(2) + ((s.location.lon - at.lon) * at.lat.to_radians().cos()).powi(2);
+    schools
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, a))| *a == k)
+        .min_by(|a, b| d(&a.1 .0).total_cmp(&d(&b.1 .0)))
+        .map(|(n, _)| n)
+}
+
+/// Groups in-house households into constellations: a hub (in-house, two or
+/// more places) and its nearest in-house neighbours in the same authority.
+fn form_constellations(spec: &GeneratorSpec, carers: &mut [RawCarer]) {
+    if spec.constellation_size < 2 {
+        return;
+    }
+    let mut count = 0;
+    for k in 0..spec.region.authorities.len() {
+        let authority = &spec.region.authorities[k].authority.id;
+        let mut pool: Vec<usize> = (0..carers.len())
+            .filter(|&c| carers[c].provider == Provider::InHouse && &carers[c].authority == authority)
+            .collect();
+        let wanted = ((pool.len() as f64 * spec.constellation_share) / spec.constellation_size as f64).round() as usize;
+        for _ in 0..wanted {
+            let Some(h) = pool.iter().position(|&c| carers[c].places >= 2) else { break };
+            let hub = pool.swap_remove(h);
+            let at = carers[hub].location;
+            pool.sort_by(|&a, &b| {
+                let d = |c: usize| (carers[c].location.lat - at.lat).powi(2) + (carers[c].location.lon - at.lon).powi(2);
+                d(a).total_cmp(&d(b))
+            });
+            let satellites: Vec<usize> = pool.drain(..(spec.constellation_size - 1).min(pool.len())).collect();
+            count += 1;
+            let id = format!("MB-{authority}-{count}");
+            carers[hub].constellation = Some(id.clone());
+            carers[hub].hub = true;
+            // A hub keeps beds for sleepovers: its free places are not offered for placements here.
+            carers[hub].occupied = carers[hub].places;
+            for s in satellites {
+                carers[s].constellation = Some(id.clone());
+            }
+        }
+    }
+}

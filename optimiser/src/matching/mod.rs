@@ -1,0 +1,241 @@
+//! Batch placement: the optimal assignment of every waiting child.
+//!
+//! # The model
+//!
+//! *Units.* A child whose sibling group has policy `household` or
+//! `constellation` and two or more members is placed with the group; every
+//! other child (no group, policy `none`, or a group of one) is placed on their
+//! own.
+//!
+//! *Costs.* `c(i,j) = weekly_cost_j + w_distance · d(i,j)` for each eligible
+//! pair (see [`crate::eligibility`]); `d` is the haversine distance from the
+//! child's anchor (school, else authority) in km.
+//!
+//! *Variables* (all binary), one per eligible option:
+//! - `x_ij`: single child *i* at place *j*;
+//! - `z_gj`: every member of group *g* at place *j* — *j* eligible for every
+//!   member and `free_j ≥ |g|`; for a `constellation` group only places outside
+//!   any constellation (inside one the spread option covers it);
+//! - `u_gK`: `constellation` group *g* spread over constellation *K* — only if
+//!   every member has an eligible household in *K*;
+//! - `m_iKj`: member *i* of such a group at household *j* ∈ *K*.
+//!
+//! *Constraints.*
+//! - `Σ_j x_ij ≤ 1` for each single child;
+//! - `Σ_j z_gj + Σ_K u_gK ≤ 1` for each group;
+//! - `Σ_j m_iKj = u_gK` for each member *i* and constellation *K*;
+//! - `Σ_i x_ij + Σ_g |g|·z_gj + Σ_{i,K} m_iKj ≤ free_j` for each place.
+//!
+//! *Objective.* Minimise `Σ c(i,j)` over placed children plus
+//! `w_unplaced` × the number of unplaced children, that is
+//! `w_unplaced·N + Σ (c_ij − w_unplaced) x_ij + Σ (Σ_{i∈g} c_ij − |g| w_unplaced) z_gj
+//! − Σ |g| w_unplaced u_gK + Σ c_ij m_iKj`.
+//!
+//! This is exactly the model of the specification: a `household` group is in
+//! one place or unplaced; a `constellation` group is all in one constellation
+//! (any households), all in one place outside constellations, or unplaced.
+//!
+//! # Solving
+//!
+//! With the default [`Strategy::Pricing`], the model is solved by column
+//! generation with a reduced-cost certificate (see [`pricing`]), which proves
+//! the answer optimal for the *full* model above while handing HiGHS only a
+//! small fraction of its columns. [`Strategy::Full`] hands HiGHS every column
+//! (the straightforward model, kept for comparison and cross-checks).
+
+mod columns;
+mod model;
+pub mod pricing;
+mod solution;
+
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+
+use crate::checker;
+use crate::dataset::{Dataset, PlaceIdx};
+use crate::geography::SpatialIndex;
+use crate::solver::{SolveOptions, SolverError};
+
+pub use columns::{eligible_pairs, Pair};
+pub use solution::{Assignment, Breakdown, MatchSolution, ModelStats, SiblingOutcome, Unplaced, UnplacedReason};
+
+pub(crate) use columns::{build_pool, units, ColumnKind, Pool, Unit};
+
+/// Default cost per km per week of distance from the anchor.
+pub const DEFAULT_DISTANCE_WEIGHT: f64 = 10.0;
+/// Default penalty per unplaced child.
+pub const DEFAULT_UNPLACED_PENALTY: f64 = 100_000.0;
+
+/// The weights of the objective.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Weights {
+    /// Pounds per km per week (default 10).
+    pub distance: f64,
+    /// Pounds per unplaced child (default 100,000).
+    pub unplaced: f64,
+}
+
+impl Default for Weights {
+    fn default() -> Self {
+        Weights { distance: DEFAULT_DISTANCE_WEIGHT, unplaced: DEFAULT_UNPLACED_PENALTY }
+    }
+}
+
+impl Weights {
+    /// `weekly_cost + distance · km`.
+    pub fn pair_cost(&self, weekly_cost: f64, km: f64) -> f64 {
+        weekly_cost + self.distance * km
+    }
+
+    /// Checks that both weights are finite and non-negative.
+    pub fn validate(&self) -> Result<(), MatchError> {
+        for (name, v) in [("distance weight", self.distance), ("unplaced penalty", self.unplaced)] {
+            if !v.is_finite() || v < 0.0 {
+                return Err(MatchError::InvalidConfig(format!("{name} must be a finite number ≥ 0, got {v}")));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// How the model is handed to HiGHS.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Strategy {
+    /// Column generation with a reduced-cost certificate (default).
+    Pricing {
+        /// Cheapest options per child/group/member in the first model.
+        initial_per_owner: usize,
+        /// Most options added per owner in one pricing round.
+        add_per_owner: usize,
+    },
+    /// Every eligible option as a binary, straight to HiGHS.
+    Full,
+}
+
+impl Default for Strategy {
+    fn default() -> Self {
+        Strategy::Pricing { initial_per_owner: 6, add_per_owner: 4 }
+    }
+}
+
+/// Everything a batch solve needs besides the data.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MatchConfig {
+    /// Objective weights.
+    pub weights: Weights,
+    /// Time limit, gap, threads.
+    pub solve: SolveOptions,
+    /// How the model is handed to HiGHS.
+    pub strategy: Strategy,
+    /// Fix a unit to one option: the child (or a member of the group) and the place.
+    pub fixed: Option<Fixed>,
+}
+
+/// A placement fixed before solving (used for system impact).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fixed {
+    /// A child; if in a group kept together, the whole group is fixed.
+    pub child: usize,
+    /// Where the child (or group) goes. For a `constellation` group this may
+    /// be any household of the constellation (the group is then spread there).
+    pub place: PlaceIdx,
+}
+
+/// Errors from a batch solve.
+#[derive(Debug, thiserror::Error)]
+pub enum MatchError {
+    /// A setting is out of range.
+    #[error("invalid configuration: {0}")]
+    InvalidConfig(String),
+    /// The fixed placement is not an option for that child or group.
+    #[error("{0}")]
+    NotAnOption(String),
+    /// HiGHS failed.
+    #[error(transparent)]
+    Solver(#[from] SolverError),
+    /// The solution failed the independent checker (a bug: please report it).
+    #[error("internal error: the solution failed the checker: {0}")]
+    CheckerRejected(String),
+}
+
+/// Solves the batch placement problem for every child in `data`.
+///
+/// ```
+/// use optimiser::{generator::{generate, GeneratorSpec}, matching::{solve, MatchConfig}, solver::SolveStatus};
+/// let data = generate(&GeneratorSpec::small(7)).unwrap();
+/// let solution = solve(&data, &MatchConfig::default()).unwrap();
+/// assert_eq!(solution.status, SolveStatus::Optimal);
+/// assert_eq!(solution.assignments.len() + solution.unplaced.len(), data.children.len());
+/// ```
+pub fn solve(data: &Dataset, config: &MatchConfig) -> Result<MatchSolution, MatchError> {
+    config.weights.validate()?;
+    if let Some(t) = config.solve.time_limit {
+        if !t.is_finite() || t <= 0.0 {
+            return Err(MatchError::InvalidConfig(format!("time limit must be a positive number of seconds, got {t}")));
+        }
+    }
+    if !(config.solve.mip_rel_gap.is_finite() && config.solve.mip_rel_gap >= 0.0) {
+        return Err(MatchError::InvalidConfig(format!("gap must be ≥ 0, got {}", config.solve.mip_rel_gap)));
+    }
+    let started = Instant::now();
+    let index = SpatialIndex::new(data.places.iter().map(|p| &p.location));
+    let pairs = eligible_pairs(data, &index, &config.weights);
+    let units = units(data);
+    let pool = build_pool(data, &pairs, &units, &config.weights);
+    let forced = match &config.fixed {
+        Some(f) => forced_columns(data, &pool, &units, f)?,
+        None => vec![],
+    };
+    let pool_time = started.elapsed();
+    let w_u = config.weights.unplaced;
+    let constant = w_u * data.children.len() as f64;
+    // Each child costs at least min(w_unplaced, its cheapest eligible pair).
+    let trivial_bound: f64 = pairs.iter().map(|p| p.first().map_or(w_u, |p| p.cost.min(w_u))).sum();
+    let outcome = pricing::solve(&pool, config, &forced, constant, trivial_bound)?;
+    let placement = solution::decode(data, &pool, &outcome.selected);
+    let objective = checker::check(data, &config.weights, &placement)
+        .map_err(|v| MatchError::CheckerRejected(format!("{v:?}")))?;
+    let stats = ModelStats {
+        eligible_pairs: pairs.iter().map(Vec::len).sum(),
+        columns_total: pool.columns.len(),
+        columns_in_model: outcome.columns_in_model,
+        rows_in_model: outcome.rows_in_model,
+        lp_rounds: outcome.lp_rounds,
+        mip_rounds: outcome.mip_rounds,
+        build_ms: (pool_time + outcome.build).as_secs_f64() * 1000.0,
+    };
+    let bound = (outcome.bound + constant).min(objective).max(trivial_bound.min(objective));
+    Ok(solution::report(data, config, &pairs, &pool, &units, placement, objective, bound, outcome.status, stats, started.elapsed(), outcome.solve))
+}
+
+fn forced_columns(data: &Dataset, pool: &Pool, units: &[Unit], fixed: &Fixed) -> Result<Vec<usize>, MatchError> {
+    let child = data.children.get(fixed.child).ok_or_else(|| MatchError::NotAnOption("unknown child".into()))?;
+    let place = data.places.get(fixed.place).ok_or_else(|| MatchError::NotAnOption("unknown place".into()))?;
+    let u = units
+        .iter()
+        .position(|u| match *u {
+            Unit::Single(i) => i == fixed.child,
+            Unit::Group(g) => Some(g) == child.sibling_group,
+        })
+        .ok_or_else(|| MatchError::NotAnOption("child not found among units".into()))?;
+    let cols = &pool.by_unit[u];
+    let together = cols.iter().copied().find(|&c| match pool.columns[c].kind {
+        ColumnKind::Single { place, .. } | ColumnKind::Together { place, .. } => place == fixed.place,
+        _ => false,
+    });
+    if let Some(c) = together {
+        return Ok(vec![c]);
+    }
+    // A constellation group spread with this child at that household.
+    let spread = cols.iter().copied().find(|&c| matches!(pool.columns[c].kind, ColumnKind::Member { child, place, .. } if child == fixed.child && place == fixed.place));
+    if let Some(m) = spread {
+        let ColumnKind::Member { constellation, .. } = pool.columns[m].kind else { unreachable!() };
+        if let Some(s) = cols.iter().copied().find(|&c| matches!(pool.columns[c].kind, ColumnKind::Spread { constellation: k, .. } if k == constellation)) {
+            return Ok(vec![s, m]);
+        }
+    }
+    Err(MatchError::NotAnOption(format!("{} is not an option for child {}", place.id, child.id)))
+}

@@ -1,0 +1,77 @@
+//! Builds the good_lp model over a subset of the column pool: one variable per
+//! active column, one function per constraint family.
+
+use good_lp::solvers::highs::{highs, HighsProblem};
+use good_lp::{variable, Expression, ProblemVariables, SolverModel, Variable};
+
+use super::columns::{Pool, RowKey};
+
+/// A model ready for HiGHS, with the map from model rows back to pool rows.
+pub struct Built {
+    /// The problem, columns in the order of `active`.
+    pub problem: HighsProblem,
+    /// Pool row of each model row, in constraint order.
+    pub rows: Vec<usize>,
+}
+
+/// Builds the model over `active` columns. `integer` makes every variable
+/// binary (otherwise the LP relaxation, 0 ≤ x ≤ 1). Columns in `forced` get a
+/// lower bound of 1.
+pub fn build(pool: &Pool, active: &[usize], integer: bool, forced: &[usize]) -> Built {
+    let mut vars = ProblemVariables::new();
+    let x: Vec<Variable> = active
+        .iter()
+        .map(|c| {
+            let lower = if forced.contains(c) { 1.0 } else { 0.0 };
+            let def = variable().min(lower).max(1.0);
+            vars.add(if integer { def.integer() } else { def })
+        })
+        .collect();
+    let mut objective = Expression::with_capacity(active.len());
+    let mut lhs: Vec<Expression> = vec![Expression::default(); pool.rows.len()];
+    let mut used = vec![false; pool.rows.len()];
+    for (v, &c) in x.iter().zip(active) {
+        let column = &pool.columns[c];
+        objective.add_mul(column.coef, *v);
+        for &(r, a) in &column.rows {
+            lhs[r].add_mul(a, *v);
+            used[r] = true;
+        }
+    }
+    let mut problem = vars.minimise(objective).using(highs);
+    let mut rows = Vec::new();
+    let mut family = |keep: fn(&RowKey) -> bool| {
+        for (r, row) in pool.rows.iter().enumerate() {
+            if used[r] && keep(&row.key) {
+                let e = std::mem::take(&mut lhs[r]);
+                problem.add_constraint(if row.equality { e.eq(row.rhs) } else { e.leq(row.rhs) });
+                rows.push(r);
+            }
+        }
+    };
+    child_placed_at_most_once(&mut family);
+    group_takes_at_most_one_option(&mut family);
+    place_capacity(&mut family);
+    spread_members_follow_group(&mut family);
+    Built { problem, rows }
+}
+
+/// Σ_j x_ij ≤ 1 for every child placed on their own.
+fn child_placed_at_most_once(family: &mut impl FnMut(fn(&RowKey) -> bool)) {
+    family(|k| matches!(k, RowKey::Child(_)));
+}
+
+/// Σ_j z_gj + Σ_K u_gK ≤ 1 for every sibling group kept together.
+fn group_takes_at_most_one_option(family: &mut impl FnMut(fn(&RowKey) -> bool)) {
+    family(|k| matches!(k, RowKey::Group(_)));
+}
+
+/// Σ_i x_ij + Σ_g |g| z_gj + Σ_i m_iKj ≤ free_j for every place.
+fn place_capacity(family: &mut impl FnMut(fn(&RowKey) -> bool)) {
+    family(|k| matches!(k, RowKey::Capacity(_)));
+}
+
+/// Σ_{j∈K} m_iKj − u_gK = 0 for every member i of a group spread over constellation K.
+fn spread_members_follow_group(family: &mut impl FnMut(fn(&RowKey) -> bool)) {
+    family(|k| matches!(k, RowKey::Link(..)));
+}

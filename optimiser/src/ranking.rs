@@ -1,0 +1,1 @@
+//! Ranked matches (to be written).

@@ -1,0 +1,144 @@
+//! The one place where options become HiGHS settings, and where HiGHS'
+//! answer (status, incumbent, dual bound, duals) is read back.
+//!
+//! Models are written with `good_lp` and handed to HiGHS through
+//! `good_lp::solvers::highs::HighsProblem::into_inner`, so that the solve can
+//! report what `good_lp`'s own solution type hides: the MIP dual bound, the gap
+//! and the row duals used for pricing.
+
+use std::time::{Duration, Instant};
+
+use good_lp::solvers::highs::HighsProblem;
+use highs::HighsModelStatus;
+
+/// How far HiGHS may go.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SolveOptions {
+    /// Wall-clock limit for the whole solve, in seconds (`None`: no limit).
+    pub time_limit: Option<f64>,
+    /// Relative MIP gap at which a solve counts as optimal (default 1e-6).
+    pub mip_rel_gap: f64,
+    /// HiGHS threads (`None`: HiGHS decides).
+    pub threads: Option<u32>,
+    /// Print HiGHS' log to the console.
+    pub verbose: bool,
+}
+
+impl Default for SolveOptions {
+    fn default() -> Self {
+        SolveOptions { time_limit: None, mip_rel_gap: 1e-6, threads: None, verbose: false }
+    }
+}
+
+/// What the solver proved about the answer it returned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SolveStatus {
+    /// Proven optimal within the requested gap.
+    Optimal,
+    /// Stopped by the time limit: the best incumbent found, not proven optimal.
+    TimeLimit,
+}
+
+/// Errors from the solver layer.
+#[derive(Debug, thiserror::Error)]
+pub enum SolverError {
+    /// HiGHS refused the model or an option.
+    #[error("HiGHS error: {0}")]
+    Highs(String),
+    /// HiGHS stopped without any feasible solution.
+    #[error("no feasible solution found before the solver stopped ({0})")]
+    NoSolution(String),
+    /// The model was infeasible (a modelling bug: every model here allows leaving children unplaced).
+    #[error("the model is infeasible")]
+    Infeasible,
+}
+
+/// One HiGHS run, read back.
+#[derive(Debug, Clone)]
+pub struct Run {
+    /// Optimal (within gap) or stopped by the limit.
+    pub status: SolveStatus,
+    /// Objective of the returned solution (without any constant term).
+    pub objective: f64,
+    /// Best proven lower bound (equals `objective` for an LP).
+    pub bound: f64,
+    /// Column values, in variable creation order.
+    pub columns: Vec<f64>,
+    /// Row duals, in constraint order (meaningful for LPs).
+    pub row_duals: Vec<f64>,
+    /// Wall time of this run.
+    pub elapsed: Duration,
+}
+
+/// Settings for one call: the shared options plus what the caller derives.
+pub struct Call<'a> {
+    /// Shared options.
+    pub options: &'a SolveOptions,
+    /// Seconds left of the overall limit, if any.
+    pub seconds_left: Option<f64>,
+    /// Absolute MIP gap to stop at, if any (HiGHS' relative gap is then 0).
+    pub mip_abs_gap: Option<f64>,
+    /// A feasible starting solution, in column order.
+    pub start: Option<&'a [f64]>,
+}
+
+/// Solves `problem` with HiGHS and reads the answer back.
+pub fn run(problem: HighsProblem, call: Call<'_>) -> Result<Run, SolverError> {
+    let started = Instant::now();
+    let mut model = problem.try_into_inner().map_err(|e| SolverError::Highs(e.to_string()))?;
+    let o = call.options;
+    model.make_quiet();
+    let set = |name: &str, r: Result<(), highs::TrySetOptionError>| {
+        r.map_err(|e| SolverError::Highs(format!("setting {name}: {e:?}")))
+    };
+    if o.verbose {
+        set("output_flag", model.try_set_option("output_flag", true))?;
+        set("log_to_console", model.try_set_option("log_to_console", true))?;
+    }
+    match call.mip_abs_gap {
+        Some(abs) => {
+            set("mip_abs_gap", model.try_set_option("mip_abs_gap", abs.max(0.0)))?;
+            set("mip_rel_gap", model.try_set_option("mip_rel_gap", 0.0))?;
+        }
+        None => set("mip_rel_gap", model.try_set_option("mip_rel_gap", o.mip_rel_gap.max(0.0)))?,
+    }
+    if let Some(t) = call.seconds_left {
+        set("time_limit", model.try_set_option("time_limit", t.max(0.0)))?;
+    }
+    if let Some(threads) = o.threads {
+        set("threads", model.try_set_option("threads", threads.max(1) as i32))?;
+    }
+    if let Some(start) = call.start {
+        model
+            .try_set_solution(Some(start), None, None, None)
+            .map_err(|e| SolverError::Highs(format!("setting the start solution: {e:?}")))?;
+    }
+    let solved = model.try_solve().map_err(|e| SolverError::Highs(format!("{e:?}")))?;
+    let status = match solved.status() {
+        HighsModelStatus::Optimal => SolveStatus::Optimal,
+        HighsModelStatus::ReachedTimeLimit
+        | HighsModelStatus::ReachedIterationLimit
+        | HighsModelStatus::ReachedSolutionLimit
+        | HighsModelStatus::ReachedInterrupt
+        | HighsModelStatus::ReachedMemoryLimit => SolveStatus::TimeLimit,
+        HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => {
+            return Err(SolverError::Infeasible)
+        }
+        other => return Err(SolverError::Highs(format!("model status {other:?}"))),
+    };
+    if solved.primal_solution_status() != highs::HighsSolutionStatus::Feasible {
+        return Err(SolverError::NoSolution(format!("{:?}", solved.status())));
+    }
+    let objective = solved.objective_value();
+    let bound = solved.double_info_value(c"mip_dual_bound").ok().filter(|b| b.is_finite()).unwrap_or(objective);
+    let solution = solved.get_solution();
+    Ok(Run {
+        status,
+        objective,
+        bound: bound.min(objective),
+        columns: solution.columns().to_vec(),
+        row_duals: solution.dual_rows().to_vec(),
+        elapsed: started.elapsed(),
+    })
+}
