@@ -1,1 +1,20 @@
-pub fn x(){}
+//! The application layer over the `optimiser` crate: loading datasets (JSON
+//! or a folder of CSV files) with every problem reported at once, the
+//! `placement` command line, and readable output.
+//!
+//! The optimiser does no I/O; this crate reads files, turns them into an
+//! [`optimiser::dataset::RawDataset`], validates it, and reports problems
+//! against the user's own files (`carers.csv line 4 field occupied`, or
+//! `dataset.json carers[3] field occupied`). Logs (via `tracing`) carry
+//! counts and timings only, never child or carer records.
+#![warn(missing_docs)]
+
+pub mod cli;
+pub mod csv_tables;
+pub mod error;
+pub mod load;
+pub mod region;
+pub mod table;
+
+pub use error::{ApiError, Problem};
+pub use load::load_dataset;

@@ -1,0 +1,783 @@
+//! The dataset as a folder of CSV files, one per table.
+//!
+//! | file | columns (`?` = optional column) |
+//! |---|---|
+//! | `authorities.csv` | `id,name,lat,lon` |
+//! | `schools.csv` (optional file) | `id,name,lat,lon` |
+//! | `carers.csv` | `id,authority,provider,lat,lon,places,occupied,min_age,max_age,skills?,weekly_cost,constellation?,hub?,connected_children?` |
+//! | `homes.csv` (optional file) | `id,authority,lat,lon,beds,occupied,min_age,max_age,accepts?,weekly_cost` |
+//! | `children.csv` | `id,authority,age,school?,needs?,sibling_group?,placement?,max_distance_km?` |
+//! | `sibling_groups.csv` (optional file) | `id,keep_together` |
+//!
+//! List cells (`skills`, `accepts`, `connected_children`, `needs`) separate
+//! items with `;`. An empty cell is null, an empty list, `false` (hub) or
+//! `any` (placement); an empty cell in a required column is an error.
+//! Unknown columns are rejected. Parsing does not stop at the first bad cell:
+//! every problem is reported with its file, line and column.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use optimiser::dataset::raw::*;
+use optimiser::dataset::{KeepTogether, PlacementKind, Provider, RawDataset};
+
+use crate::error::{ApiError, Problem};
+
+/// A table's file name, required and optional columns.
+struct Table {
+    name: &'static str,
+    required_file: bool,
+    required: &'static [&'static str],
+    optional: &'static [&'static str],
+}
+
+const AUTHORITIES: Table = Table {
+    name: "authorities",
+    required_file: true,
+    required: &["id", "name", "lat", "lon"],
+    optional: &[],
+};
+const SCHOOLS: Table = Table {
+    name: "schools",
+    required_file: false,
+    required: &["id", "name", "lat", "lon"],
+    optional: &[],
+};
+const CARERS: Table = Table {
+    name: "carers",
+    required_file: true,
+    required: &[
+        "id",
+        "authority",
+        "provider",
+        "lat",
+        "lon",
+        "places",
+        "occupied",
+        "min_age",
+        "max_age",
+        "weekly_cost",
+    ],
+    optional: &["skills", "constellation", "hub", "connected_children"],
+};
+const HOMES: Table = Table {
+    name: "homes",
+    required_file: false,
+    required: &[
+        "id",
+        "authority",
+        "lat",
+        "lon",
+        "beds",
+        "occupied",
+        "min_age",
+        "max_age",
+        "weekly_cost",
+    ],
+    optional: &["accepts"],
+};
+const CHILDREN: Table = Table {
+    name: "children",
+    required_file: true,
+    required: &["id", "authority", "age"],
+    optional: &[
+        "school",
+        "needs",
+        "sibling_group",
+        "placement",
+        "max_distance_km",
+    ],
+};
+const SIBLING_GROUPS: Table = Table {
+    name: "sibling_groups",
+    required_file: false,
+    required: &["id", "keep_together"],
+    optional: &[],
+};
+
+/// The column order written by [`write_folder`] (and documented in `docs/dataset.md`).
+pub const CARER_COLUMNS: &[&str] = &[
+    "id",
+    "authority",
+    "provider",
+    "lat",
+    "lon",
+    "places",
+    "occupied",
+    "min_age",
+    "max_age",
+    "skills",
+    "weekly_cost",
+    "constellation",
+    "hub",
+    "connected_children",
+];
+
+/// For each table, the line on which each record starts (1-based; the header is line 1).
+#[derive(Debug, Clone, Default)]
+pub struct Lines(HashMap<&'static str, Vec<u64>>);
+
+impl Lines {
+    /// The line of record `index` of `table`.
+    pub fn line(&self, table: &str, index: usize) -> Option<u64> {
+        self.0.get(table).and_then(|v| v.get(index)).copied()
+    }
+}
+
+/// One row being parsed: records a problem for every bad cell and returns a
+/// placeholder, so that parsing continues.
+struct Row<'a> {
+    file: &'a str,
+    line: u64,
+    columns: &'a HashMap<String, usize>,
+    record: &'a csv::StringRecord,
+    problems: &'a mut Vec<Problem>,
+}
+
+impl Row<'_> {
+    fn cell(&self, field: &str) -> &str {
+        self.columns
+            .get(field)
+            .and_then(|&k| self.record.get(k))
+            .map(str::trim)
+            .unwrap_or("")
+    }
+
+    fn problem(&mut self, field: &str, message: String) {
+        let id = self.cell("id");
+        self.problems.push(Problem {
+            file: self.file.to_string(),
+            location: format!("line {}", self.line),
+            record: (!id.is_empty()).then(|| id.to_string()),
+            field: Some(field.to_string()),
+            message,
+        });
+    }
+
+    fn string(&mut self, field: &str) -> String {
+        let v = self.cell(field).to_string();
+        if v.is_empty() {
+            self.problem(field, "a value is required".into());
+        }
+        v
+    }
+
+    fn opt_string(&self, field: &str) -> Option<String> {
+        let v = self.cell(field);
+        (!v.is_empty()).then(|| v.to_string())
+    }
+
+    fn list(&self, field: &str) -> Vec<String> {
+        self.cell(field)
+            .split(';')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+
+    fn u32(&mut self, field: &str) -> u32 {
+        let v = self.cell(field).to_string();
+        if v.is_empty() {
+            self.problem(field, "a value is required".into());
+            return 0;
+        }
+        match v.parse::<u32>() {
+            Ok(n) => n,
+            Err(_) => {
+                self.problem(field, format!("{v:?} is not a whole number ≥ 0"));
+                0
+            }
+        }
+    }
+
+    fn f64(&mut self, field: &str) -> f64 {
+        let v = self.cell(field).to_string();
+        if v.is_empty() {
+            self.problem(field, "a value is required".into());
+            return 0.0;
+        }
+        self.parse_f64(field, &v)
+    }
+
+    fn opt_f64(&mut self, field: &str) -> Option<f64> {
+        let v = self.cell(field).to_string();
+        (!v.is_empty()).then(|| self.parse_f64(field, &v))
+    }
+
+    fn parse_f64(&mut self, field: &str, v: &str) -> f64 {
+        match v.parse::<f64>() {
+            Ok(x) if x.is_finite() => x,
+            _ => {
+                self.problem(field, format!("{v:?} is not a finite number"));
+                0.0
+            }
+        }
+    }
+
+    fn bool(&mut self, field: &str) -> bool {
+        let v = self.cell(field).to_ascii_lowercase();
+        match v.as_str() {
+            "" | "false" | "no" | "0" => false,
+            "true" | "yes" | "1" => true,
+            _ => {
+                self.problem(field, format!("{v:?} is not true or false"));
+                false
+            }
+        }
+    }
+
+    fn location(&mut self) -> RawLocation {
+        RawLocation {
+            lat: self.f64("lat"),
+            lon: self.f64("lon"),
+        }
+    }
+
+    fn choice<T: Copy>(&mut self, field: &str, options: &[(&str, T)], default: Option<T>) -> T
+    where
+        T: Default,
+    {
+        let v = self.cell(field).to_string();
+        if v.is_empty() {
+            if let Some(d) = default {
+                return d;
+            }
+            self.problem(field, "a value is required".into());
+            return T::default();
+        }
+        match options.iter().find(|(name, _)| *name == v) {
+            Some((_, t)) => *t,
+            None => {
+                let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
+                self.problem(field, format!("{v:?} is not one of {}", names.join(", ")));
+                T::default()
+            }
+        }
+    }
+}
+
+/// A wrapper so that [`Provider`] (which has no `Default`) can go through [`Row::choice`].
+#[derive(Clone, Copy)]
+struct ProviderCell(Provider);
+impl Default for ProviderCell {
+    fn default() -> Self {
+        ProviderCell(Provider::InHouse)
+    }
+}
+
+/// Reads one table's rows, calling `parse` on each; returns the records and their lines.
+fn read_table<T>(
+    folder: &Path,
+    table: &Table,
+    problems: &mut Vec<Problem>,
+    mut parse: impl FnMut(&mut Row) -> T,
+) -> Result<(Vec<T>, Vec<u64>), ApiError> {
+    let file = format!("{}.csv", table.name);
+    let path = folder.join(&file);
+    if !path.exists() {
+        if table.required_file {
+            problems.push(Problem {
+                file,
+                location: String::new(),
+                record: None,
+                field: None,
+                message: format!("file is missing from {}", folder.display()),
+            });
+        }
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(false)
+        .from_path(&path)
+        .map_err(|e| match e.into_kind() {
+            csv::ErrorKind::Io(io) => ApiError::io(&path, io),
+            other => ApiError::io(&path, std::io::Error::other(format!("{other:?}"))),
+        })?;
+    let headers = match reader.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => {
+            problems.push(csv_problem(&file, &e));
+            return Ok((Vec::new(), Vec::new()));
+        }
+    };
+    let mut columns = HashMap::new();
+    let mut header_ok = true;
+    for (k, h) in headers.iter().enumerate() {
+        let h = h.trim().trim_start_matches('\u{feff}');
+        let known = table.required.contains(&h) || table.optional.contains(&h);
+        let header_problem = if !known {
+            Some(format!(
+                "unknown column {h:?} (expected {})",
+                table
+                    .required
+                    .iter()
+                    .chain(table.optional)
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ))
+        } else if columns.insert(h.to_string(), k).is_some() {
+            Some(format!("column {h:?} appears twice"))
+        } else {
+            None
+        };
+        if let Some(message) = header_problem {
+            header_ok = false;
+            problems.push(Problem {
+                file: file.clone(),
+                location: "line 1".into(),
+                record: None,
+                field: Some(h.to_string()),
+                message,
+            });
+        }
+    }
+    for required in table.required {
+        if !columns.contains_key(*required) {
+            header_ok = false;
+            problems.push(Problem {
+                file: file.clone(),
+                location: "line 1".into(),
+                record: None,
+                field: Some(required.to_string()),
+                message: "required column is missing".into(),
+            });
+        }
+    }
+    if !header_ok {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let mut out = Vec::new();
+    let mut lines = Vec::new();
+    for result in reader.records() {
+        let record = match result {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(csv_problem(&file, &e));
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line());
+        // Skip wholly blank lines.
+        if record.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let mut row = Row {
+            file: &file,
+            line,
+            columns: &columns,
+            record: &record,
+            problems,
+        };
+        out.push(parse(&mut row));
+        lines.push(line);
+    }
+    Ok((out, lines))
+}
+
+fn csv_problem(file: &str, e: &csv::Error) -> Problem {
+    let location = e
+        .position()
+        .map(|p| format!("line {}", p.line()))
+        .unwrap_or_default();
+    let message = match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!("row has {len} fields, the header has {expected_len}"),
+        csv::ErrorKind::Utf8 { .. } => "row is not valid UTF-8".to_string(),
+        _ => e.to_string(),
+    };
+    Problem {
+        file: file.to_string(),
+        location,
+        record: None,
+        field: None,
+        message,
+    }
+}
+
+/// Reads a CSV folder into a raw dataset. Returns the line of every record and
+/// the problems found while parsing (the caller validates the dataset next).
+pub fn read_folder(folder: &Path) -> Result<(RawDataset, Lines, Vec<Problem>), ApiError> {
+    if !folder.is_dir() {
+        return Err(ApiError::io(
+            folder,
+            std::io::Error::new(std::io::ErrorKind::NotFound, "not a folder"),
+        ));
+    }
+    let mut problems = Vec::new();
+    let mut lines = Lines::default();
+    let (authorities, l) = read_table(folder, &AUTHORITIES, &mut problems, |r| RawAuthority {
+        id: r.string("id"),
+        name: r.string("name"),
+        location: r.location(),
+    })?;
+    lines.0.insert("authorities", l);
+    let (schools, l) = read_table(folder, &SCHOOLS, &mut problems, |r| RawSchool {
+        id: r.string("id"),
+        name: r.string("name"),
+        location: r.location(),
+    })?;
+    lines.0.insert("schools", l);
+    let providers = [
+        ("in_house", ProviderCell(Provider::InHouse)),
+        ("ifa", ProviderCell(Provider::Ifa)),
+        ("kinship", ProviderCell(Provider::Kinship)),
+    ];
+    let (carers, l) = read_table(folder, &CARERS, &mut problems, |r| RawCarer {
+        id: r.string("id"),
+        authority: r.string("authority"),
+        provider: r.choice("provider", &providers, None).0,
+        location: r.location(),
+        places: r.u32("places"),
+        occupied: r.u32("occupied"),
+        min_age: r.u32("min_age"),
+        max_age: r.u32("max_age"),
+        skills: r.list("skills"),
+        weekly_cost: r.f64("weekly_cost"),
+        constellation: r.opt_string("constellation"),
+        hub: r.bool("hub"),
+        connected_children: r.list("connected_children"),
+    })?;
+    lines.0.insert("carers", l);
+    let (homes, l) = read_table(folder, &HOMES, &mut problems, |r| RawHome {
+        id: r.string("id"),
+        authority: r.string("authority"),
+        location: r.location(),
+        beds: r.u32("beds"),
+        occupied: r.u32("occupied"),
+        min_age: r.u32("min_age"),
+        max_age: r.u32("max_age"),
+        accepts: r.list("accepts"),
+        weekly_cost: r.f64("weekly_cost"),
+    })?;
+    lines.0.insert("homes", l);
+    let kinds = [
+        ("foster", PlacementKind::Foster),
+        ("residential", PlacementKind::Residential),
+        ("any", PlacementKind::Any),
+    ];
+    let (children, l) = read_table(folder, &CHILDREN, &mut problems, |r| RawChild {
+        id: r.string("id"),
+        authority: r.string("authority"),
+        age: r.u32("age"),
+        school: r.opt_string("school"),
+        needs: r.list("needs"),
+        sibling_group: r.opt_string("sibling_group"),
+        placement: r.choice("placement", &kinds, Some(PlacementKind::Any)),
+        max_distance_km: r.opt_f64("max_distance_km"),
+    })?;
+    lines.0.insert("children", l);
+    let policies = [
+        ("household", KeepTogether::Household),
+        ("constellation", KeepTogether::Constellation),
+        ("none", KeepTogether::None),
+    ];
+    let (sibling_groups, l) = read_table(folder, &SIBLING_GROUPS, &mut problems, |r| {
+        RawSiblingGroup {
+            id: r.string("id"),
+            keep_together: r.choice("keep_together", &policies, None),
+        }
+    })?;
+    lines.0.insert("sibling_groups", l);
+    let raw = RawDataset {
+        version: 1,
+        authorities,
+        schools,
+        carers,
+        homes,
+        children,
+        sibling_groups,
+    };
+    tracing::debug!(problems = problems.len(), "CSV folder read");
+    Ok((raw, lines, problems))
+}
+
+fn join(list: &[String]) -> String {
+    list.join(";")
+}
+
+fn opt<T: ToString>(v: &Option<T>) -> String {
+    v.as_ref().map(ToString::to_string).unwrap_or_default()
+}
+
+fn name<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// Writes `raw` as a CSV folder (the inverse of [`read_folder`]).
+pub fn write_folder(raw: &RawDataset, folder: &Path) -> Result<(), ApiError> {
+    std::fs::create_dir_all(folder).map_err(|e| ApiError::io(folder, e))?;
+    let write = |file: &str, header: &[&str], rows: Vec<Vec<String>>| -> Result<(), ApiError> {
+        let path = folder.join(file);
+        let to_io = |e: csv::Error| ApiError::io(&path, std::io::Error::other(e.to_string()));
+        let mut w = csv::Writer::from_path(&path).map_err(to_io)?;
+        w.write_record(header).map_err(to_io)?;
+        for row in rows {
+            w.write_record(&row).map_err(to_io)?;
+        }
+        w.flush().map_err(|e| ApiError::io(&path, e))
+    };
+    write(
+        "authorities.csv",
+        AUTHORITIES.required,
+        raw.authorities
+            .iter()
+            .map(|a| {
+                vec![
+                    a.id.clone(),
+                    a.name.clone(),
+                    a.location.lat.to_string(),
+                    a.location.lon.to_string(),
+                ]
+            })
+            .collect(),
+    )?;
+    write(
+        "schools.csv",
+        SCHOOLS.required,
+        raw.schools
+            .iter()
+            .map(|s| {
+                vec![
+                    s.id.clone(),
+                    s.name.clone(),
+                    s.location.lat.to_string(),
+                    s.location.lon.to_string(),
+                ]
+            })
+            .collect(),
+    )?;
+    write(
+        "carers.csv",
+        CARER_COLUMNS,
+        raw.carers
+            .iter()
+            .map(|c| {
+                vec![
+                    c.id.clone(),
+                    c.authority.clone(),
+                    name(&c.provider),
+                    c.location.lat.to_string(),
+                    c.location.lon.to_string(),
+                    c.places.to_string(),
+                    c.occupied.to_string(),
+                    c.min_age.to_string(),
+                    c.max_age.to_string(),
+                    join(&c.skills),
+                    c.weekly_cost.to_string(),
+                    opt(&c.constellation),
+                    c.hub.to_string(),
+                    join(&c.connected_children),
+                ]
+            })
+            .collect(),
+    )?;
+    write(
+        "homes.csv",
+        &[
+            "id",
+            "authority",
+            "lat",
+            "lon",
+            "beds",
+            "occupied",
+            "min_age",
+            "max_age",
+            "accepts",
+            "weekly_cost",
+        ],
+        raw.homes
+            .iter()
+            .map(|h| {
+                vec![
+                    h.id.clone(),
+                    h.authority.clone(),
+                    h.location.lat.to_string(),
+                    h.location.lon.to_string(),
+                    h.beds.to_string(),
+                    h.occupied.to_string(),
+                    h.min_age.to_string(),
+                    h.max_age.to_string(),
+                    join(&h.accepts),
+                    h.weekly_cost.to_string(),
+                ]
+            })
+            .collect(),
+    )?;
+    write(
+        "children.csv",
+        &[
+            "id",
+            "authority",
+            "age",
+            "school",
+            "needs",
+            "sibling_group",
+            "placement",
+            "max_distance_km",
+        ],
+        raw.children
+            .iter()
+            .map(|c| {
+                vec![
+                    c.id.clone(),
+                    c.authority.clone(),
+                    c.age.to_string(),
+                    opt(&c.school),
+                    join(&c.needs),
+                    opt(&c.sibling_group),
+                    name(&c.placement),
+                    opt(&c.max_distance_km),
+                ]
+            })
+            .collect(),
+    )?;
+    write(
+        "sibling_groups.csv",
+        SIBLING_GROUPS.required,
+        raw.sibling_groups
+            .iter()
+            .map(|g| vec![g.id.clone(), name(&g.keep_together)])
+            .collect(),
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn folder(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for (name, text) in files {
+            std::fs::write(dir.path().join(name), text).expect("write");
+        }
+        dir
+    }
+
+    const AUTH: &str = "id,name,lat,lon\nE06000044,Portsmouth,50.82,-1.07\n";
+
+    #[test]
+    fn parses_lists_nulls_and_defaults() {
+        let dir = folder(&[
+            ("authorities.csv", AUTH),
+            (
+                "carers.csv",
+                "id,authority,provider,lat,lon,places,occupied,min_age,max_age,skills,weekly_cost,constellation,hub,connected_children\n\
+                 C1,E06000044,in_house,50.8,-1.1,2,0,0,17,autism; disability,500,MB1,true,\n\
+                 C2,E06000044,kinship,50.8,-1.1,1,0,0,17,,300,,,K1\n",
+            ),
+            ("children.csv", "id,authority,age,school,needs,sibling_group,placement,max_distance_km\nK1,E06000044,9,,autism,,,\n"),
+        ]);
+        let (raw, lines, problems) = read_folder(dir.path()).expect("reads");
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(
+            raw.carers[0].skills,
+            vec!["autism".to_string(), "disability".to_string()]
+        );
+        assert_eq!(raw.carers[0].constellation.as_deref(), Some("MB1"));
+        assert!(raw.carers[0].hub);
+        assert!(!raw.carers[1].hub);
+        assert_eq!(raw.carers[1].constellation, None);
+        assert!(raw.carers[1].skills.is_empty());
+        assert_eq!(raw.carers[1].connected_children, vec!["K1".to_string()]);
+        assert_eq!(raw.carers[1].provider, Provider::Kinship);
+        assert_eq!(raw.children[0].school, None);
+        assert_eq!(raw.children[0].placement, PlacementKind::Any);
+        assert_eq!(raw.children[0].max_distance_km, None);
+        assert!(raw.homes.is_empty() && raw.schools.is_empty() && raw.sibling_groups.is_empty());
+        assert_eq!(lines.line("carers", 1), Some(3));
+    }
+
+    #[test]
+    fn reports_every_bad_cell_with_line_and_column() {
+        let dir = folder(&[
+            ("authorities.csv", AUTH),
+            (
+                "carers.csv",
+                "id,authority,provider,lat,lon,places,occupied,min_age,max_age,weekly_cost\n\
+                 C1,E06000044,council,50.8,-1.1,two,0,0,17,500\n\
+                 C2,E06000044,ifa,north,-1.1,1,0,0,17,\n",
+            ),
+            (
+                "children.csv",
+                "id,authority,age,placement\nK1,E06000044,-3,foster\nK2,E06000044,4,boarding\n",
+            ),
+        ]);
+        let (_, _, problems) = read_folder(dir.path()).expect("reads");
+        let found: Vec<(String, String, Option<String>)> = problems
+            .iter()
+            .map(|p| (p.file.clone(), p.location.clone(), p.field.clone()))
+            .collect();
+        let want = |f: &str, l: &str, c: &str| (f.to_string(), l.to_string(), Some(c.to_string()));
+        assert_eq!(
+            found,
+            vec![
+                want("carers.csv", "line 2", "provider"),
+                want("carers.csv", "line 2", "places"),
+                want("carers.csv", "line 3", "lat"),
+                want("carers.csv", "line 3", "weekly_cost"),
+                want("children.csv", "line 2", "age"),
+                want("children.csv", "line 3", "placement"),
+            ]
+        );
+        assert_eq!(problems[0].record.as_deref(), Some("C1"));
+    }
+
+    #[test]
+    fn rejects_unknown_and_missing_columns_and_files() {
+        let dir = folder(&[
+            ("authorities.csv", AUTH),
+            (
+                "children.csv",
+                "id,authority,age,name\nK1,E06000044,4,Alice\n",
+            ),
+        ]);
+        let (_, _, problems) = read_folder(dir.path()).expect("reads");
+        assert!(problems
+            .iter()
+            .any(|p| p.file == "carers.csv" && p.message.contains("missing")));
+        assert!(problems.iter().any(|p| p.file == "children.csv"
+            && p.field.as_deref() == Some("name")
+            && p.message.contains("unknown column")));
+        // The row with the unknown column is not read (its data must not be silently dropped).
+        assert_eq!(problems.len(), 2, "{problems:?}");
+    }
+
+    #[test]
+    fn ragged_rows_are_reported_not_fatal() {
+        let dir = folder(&[
+            (
+                "authorities.csv",
+                "id,name,lat,lon\nE1,A,50,-1,extra\nE2,B,51,-1\n",
+            ),
+            (
+                "carers.csv",
+                "id,authority,provider,lat,lon,places,occupied,min_age,max_age,weekly_cost\n",
+            ),
+            ("children.csv", "id,authority,age\n"),
+        ]);
+        let (raw, _, problems) = read_folder(dir.path()).expect("reads");
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].location, "line 2");
+        assert_eq!(raw.authorities.len(), 1);
+        assert_eq!(raw.authorities[0].id, "E2");
+    }
+
+    #[test]
+    fn write_then_read_round_trips() {
+        let raw =
+            optimiser::generator::generate_raw(&optimiser::generator::GeneratorSpec::small(3));
+        let dir = tempfile::tempdir().expect("temp dir");
+        write_folder(&raw, dir.path()).expect("writes");
+        let (back, _, problems) = read_folder(dir.path()).expect("reads");
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(back, raw);
+    }
+}

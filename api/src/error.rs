@@ -1,0 +1,113 @@
+//! The api layer's one error type, and the input problems it reports.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use optimiser::matching::MatchError;
+use optimiser::ranking::RankError;
+use serde::Serialize;
+
+/// Exit code for invalid input (bad dataset, unknown child, bad option).
+pub const EXIT_INVALID_INPUT: u8 = 2;
+/// Exit code for any other failure (I/O, solver).
+pub const EXIT_FAILURE: u8 = 1;
+
+/// One problem in an input dataset, located in the file the user wrote.
+///
+/// `location` is `line N` for a CSV file (the line the record starts on) or a
+/// JSON path such as `carers[3]` or `carers[3].places`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// File name (`carers.csv`, `dataset.json`, …).
+    pub file: String,
+    /// Where in the file: `line 5`, `carers[3]`, … (empty for the whole file).
+    pub location: String,
+    /// Record id, when known.
+    pub record: Option<String>,
+    /// Field (column) name, when known.
+    pub field: Option<String>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if !self.location.is_empty() {
+            write!(f, " {}", self.location)?;
+        }
+        if let Some(id) = &self.record {
+            write!(f, " (id {id:?})")?;
+        }
+        if let Some(field) = &self.field {
+            write!(f, " field {field}")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// Every error the api layer can return.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// A file or folder could not be read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The dataset has problems; all of them are listed.
+    #[error("{}", list_problems(.0))]
+    InvalidDataset(Vec<Problem>),
+    /// A command-line value is out of range.
+    #[error("invalid argument: {0}")]
+    InvalidArgument(String),
+    /// The batch solve failed.
+    #[error("matching failed: {0}")]
+    Match(#[from] MatchError),
+    /// Ranking failed.
+    #[error("ranking failed: {0}")]
+    Rank(#[from] RankError),
+    /// Output could not be serialised.
+    #[error("could not write JSON: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+fn list_problems(problems: &[Problem]) -> String {
+    let mut out = format!(
+        "the dataset has {} problem{}:",
+        problems.len(),
+        if problems.len() == 1 { "" } else { "s" }
+    );
+    for p in problems {
+        out.push_str("\n  - ");
+        out.push_str(&p.to_string());
+    }
+    out
+}
+
+impl ApiError {
+    /// The process exit code for this error: 2 for invalid input, 1 otherwise.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            ApiError::InvalidDataset(_) | ApiError::InvalidArgument(_) => EXIT_INVALID_INPUT,
+            ApiError::Match(MatchError::InvalidConfig(_) | MatchError::NotAnOption(_)) => {
+                EXIT_INVALID_INPUT
+            }
+            ApiError::Rank(RankError::UnknownChild(_) | RankError::ZeroTop) => EXIT_INVALID_INPUT,
+            ApiError::Rank(RankError::Solve(
+                MatchError::InvalidConfig(_) | MatchError::NotAnOption(_),
+            )) => EXIT_INVALID_INPUT,
+            _ => EXIT_FAILURE,
+        }
+    }
+
+    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        ApiError::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}

@@ -1,0 +1,138 @@
+//! The generator's geography read from files: `authorities.csv`
+//! (`id,name,lat,lon,spread_km,weight`) and, optionally, `schools.csv`
+//! (`id,name,lat,lon,authority`) in one folder (the repository ships
+//! `data/region/`).
+
+use std::path::Path;
+
+use optimiser::dataset::raw::{RawAuthority, RawLocation, RawSchool};
+use optimiser::generator::{Region, RegionAuthority};
+use serde::Deserialize;
+
+use crate::error::{ApiError, Problem};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AuthorityRow {
+    id: String,
+    name: String,
+    lat: f64,
+    lon: f64,
+    spread_km: f64,
+    weight: f64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SchoolRow {
+    id: String,
+    name: String,
+    lat: f64,
+    lon: f64,
+    authority: String,
+}
+
+fn read<T: for<'de> Deserialize<'de>>(
+    path: &Path,
+    problems: &mut Vec<Problem>,
+) -> Result<Vec<T>, ApiError> {
+    let file = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut reader = csv::Reader::from_path(path)
+        .map_err(|e| ApiError::io(path, std::io::Error::other(e.to_string())))?;
+    let mut rows = Vec::new();
+    for row in reader.deserialize::<T>() {
+        match row {
+            Ok(r) => rows.push(r),
+            Err(e) => problems.push(Problem {
+                file: file.clone(),
+                location: e
+                    .position()
+                    .map(|p| format!("line {}", p.line()))
+                    .unwrap_or_default(),
+                record: None,
+                field: None,
+                message: e.to_string(),
+            }),
+        }
+    }
+    Ok(rows)
+}
+
+/// Loads a region from `folder` (`authorities.csv`, optional `schools.csv`).
+pub fn load_region(folder: &Path) -> Result<Region, ApiError> {
+    let mut problems = Vec::new();
+    let authorities: Vec<AuthorityRow> = read(&folder.join("authorities.csv"), &mut problems)?;
+    let schools_path = folder.join("schools.csv");
+    let schools: Vec<SchoolRow> = if schools_path.exists() {
+        read(&schools_path, &mut problems)?
+    } else {
+        Vec::new()
+    };
+    for (i, a) in authorities.iter().enumerate() {
+        let bad = |x: f64, lo: f64, hi: f64| !(x.is_finite() && (lo..=hi).contains(&x));
+        for (field, wrong) in [
+            ("lat", bad(a.lat, -90.0, 90.0)),
+            ("lon", bad(a.lon, -180.0, 180.0)),
+            ("spread_km", bad(a.spread_km, 0.0, 1000.0)),
+            ("weight", bad(a.weight, 0.0, f64::MAX)),
+        ] {
+            if wrong {
+                problems.push(Problem {
+                    file: "authorities.csv".into(),
+                    location: format!("line {}", i + 2),
+                    record: Some(a.id.clone()),
+                    field: Some(field.into()),
+                    message: "value out of range".into(),
+                });
+            }
+        }
+    }
+    if authorities.is_empty() {
+        problems.push(Problem {
+            file: "authorities.csv".into(),
+            location: String::new(),
+            record: None,
+            field: None,
+            message: "a region needs at least one authority".into(),
+        });
+    }
+    if !problems.is_empty() {
+        return Err(ApiError::InvalidDataset(problems));
+    }
+    Ok(Region {
+        authorities: authorities
+            .into_iter()
+            .map(|a| RegionAuthority {
+                authority: RawAuthority {
+                    id: a.id,
+                    name: a.name,
+                    location: RawLocation {
+                        lat: a.lat,
+                        lon: a.lon,
+                    },
+                },
+                spread_km: a.spread_km,
+                weight: a.weight,
+            })
+            .collect(),
+        schools: schools
+            .into_iter()
+            .map(|s| {
+                (
+                    RawSchool {
+                        id: s.id,
+                        name: s.name,
+                        location: RawLocation {
+                            lat: s.lat,
+                            lon: s.lon,
+                        },
+                    },
+                    s.authority,
+                )
+            })
+            .collect(),
+    })
+}
