@@ -15,27 +15,54 @@ pub const LIMIT: u64 = 20_000_000;
 /// The optimal objective and one optimal placement, or `None` if the search
 /// would exceed [`LIMIT`] leaves.
 pub fn solve(data: &Dataset, weights: &Weights) -> Option<(f64, Vec<Option<PlaceIdx>>)> {
+    solve_where(data, weights, |_| true)
+}
+
+/// Like [`solve`], over the assignments that also satisfy `keep` (used to fix
+/// a child's placement when checking system impact).
+pub fn solve_where(
+    data: &Dataset,
+    weights: &Weights,
+    keep: impl Fn(&[Option<PlaceIdx>]) -> bool,
+) -> Option<(f64, Vec<Option<PlaceIdx>>)> {
     let options: Vec<Vec<Option<PlaceIdx>>> = (0..data.children.len())
         .map(|i| {
             std::iter::once(None)
-                .chain((0..data.places.len()).filter(|&j| eligibility::is_eligible(data, i, j)).map(Some))
+                .chain(
+                    (0..data.places.len())
+                        .filter(|&j| eligibility::is_eligible(data, i, j))
+                        .map(Some),
+                )
                 .collect()
         })
         .collect();
-    let leaves = options.iter().try_fold(1u64, |acc, o| acc.checked_mul(o.len() as u64))?;
+    let leaves = options
+        .iter()
+        .try_fold(1u64, |acc, o| acc.checked_mul(o.len() as u64))?;
     if leaves > LIMIT {
         return None;
     }
     let mut best: Option<(f64, Vec<Option<PlaceIdx>>)> = None;
     let mut current = vec![None; data.children.len()];
     let mut room: Vec<u32> = data.places.iter().map(|p| p.free_places()).collect();
-    search(data, weights, &options, 0, &mut current, &mut room, &mut best);
+    search(
+        data,
+        weights,
+        &keep,
+        &options,
+        0,
+        &mut current,
+        &mut room,
+        &mut best,
+    );
     best
 }
 
+#[allow(clippy::too_many_arguments)]
 fn search(
     data: &Dataset,
     weights: &Weights,
+    keep: &dyn Fn(&[Option<PlaceIdx>]) -> bool,
     options: &[Vec<Option<PlaceIdx>>],
     i: usize,
     current: &mut Vec<Option<PlaceIdx>>,
@@ -43,6 +70,9 @@ fn search(
     best: &mut Option<(f64, Vec<Option<PlaceIdx>>)>,
 ) {
     if i == options.len() {
+        if !keep(current) {
+            return;
+        }
         if let Ok(objective) = checker::check(data, weights, current) {
             if best.as_ref().is_none_or(|(b, _)| objective < *b) {
                 *best = Some((objective, current.clone()));
@@ -58,7 +88,7 @@ fn search(
             room[j] -= 1;
         }
         current[i] = o;
-        search(data, weights, options, i + 1, current, room, best);
+        search(data, weights, keep, options, i + 1, current, room, best);
         if let Some(j) = o {
             room[j] += 1;
         }

@@ -13,22 +13,54 @@ use crate::matching::Weights;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Violation {
     /// The placement vector does not have one entry per child.
-    WrongLength { expected: usize, got: usize },
+    WrongLength {
+        /// Children in the dataset.
+        expected: usize,
+        /// Entries given.
+        got: usize,
+    },
     /// A child is placed somewhere they are not eligible for.
-    NotEligible { child: String, place: String, rule: eligibility::Ineligible },
+    NotEligible {
+        /// Child id.
+        child: String,
+        /// Place id.
+        place: String,
+        /// The first eligibility rule broken.
+        rule: eligibility::Ineligible,
+    },
     /// A place holds more children than it has free places.
-    OverCapacity { place: String, placed: u32, free: u32 },
+    OverCapacity {
+        /// Place id.
+        place: String,
+        /// Children placed there.
+        placed: u32,
+        /// Its free places.
+        free: u32,
+    },
     /// A `household` sibling group is split or partly placed.
-    HouseholdSplit { group: String },
+    HouseholdSplit {
+        /// Group id.
+        group: String,
+    },
     /// A `constellation` sibling group is partly placed or spread across constellations.
-    ConstellationSplit { group: String },
+    ConstellationSplit {
+        /// Group id.
+        group: String,
+    },
 }
 
 /// Checks `placement` against every rule and returns the objective
 /// `Σ cost(i, place) + w_unplaced × unplaced`, or every violation found.
-pub fn check(data: &Dataset, weights: &Weights, placement: &[Option<PlaceIdx>]) -> Result<f64, Vec<Violation>> {
+pub fn check(
+    data: &Dataset,
+    weights: &Weights,
+    placement: &[Option<PlaceIdx>],
+) -> Result<f64, Vec<Violation>> {
     if placement.len() != data.children.len() {
-        return Err(vec![Violation::WrongLength { expected: data.children.len(), got: placement.len() }]);
+        return Err(vec![Violation::WrongLength {
+            expected: data.children.len(),
+            got: placement.len(),
+        }]);
     }
     let mut problems = Vec::new();
     let mut load = vec![0u32; data.places.len()];
@@ -37,9 +69,15 @@ pub fn check(data: &Dataset, weights: &Weights, placement: &[Option<PlaceIdx>]) 
         match *p {
             None => objective += weights.unplaced,
             Some(j) => {
-                let km = data.children[i].anchor.distance_km(&data.places[j].location);
+                let km = data.children[i]
+                    .anchor
+                    .distance_km(&data.places[j].location);
                 if let Err(rule) = eligibility::check(data, i, j, km) {
-                    problems.push(Violation::NotEligible { child: data.children[i].id.clone(), place: data.places[j].id.clone(), rule });
+                    problems.push(Violation::NotEligible {
+                        child: data.children[i].id.clone(),
+                        place: data.places[j].id.clone(),
+                        rule,
+                    });
                 }
                 load[j] += 1;
                 objective += weights.pair_cost(data.places[j].weekly_cost, km);
@@ -49,7 +87,11 @@ pub fn check(data: &Dataset, weights: &Weights, placement: &[Option<PlaceIdx>]) 
     for (j, &n) in load.iter().enumerate() {
         let free = data.places[j].free_places();
         if n > free {
-            problems.push(Violation::OverCapacity { place: data.places[j].id.clone(), placed: n, free });
+            problems.push(Violation::OverCapacity {
+                place: data.places[j].id.clone(),
+                placed: n,
+                free,
+            });
         }
     }
     for group in &data.sibling_groups {
@@ -61,15 +103,23 @@ pub fn check(data: &Dataset, weights: &Weights, placement: &[Option<PlaceIdx>]) 
             KeepTogether::None => {}
             KeepTogether::Household => {
                 if !(none_placed || (all_placed && places.len() == 1)) {
-                    problems.push(Violation::HouseholdSplit { group: group.id.clone() });
+                    problems.push(Violation::HouseholdSplit {
+                        group: group.id.clone(),
+                    });
                 }
             }
             KeepTogether::Constellation => {
-                let constellations: BTreeSet<Option<usize>> = places.iter().map(|&j| data.places[j].constellation()).collect();
+                let constellations: BTreeSet<Option<usize>> = places
+                    .iter()
+                    .map(|&j| data.places[j].constellation())
+                    .collect();
                 let one_place = places.len() == 1;
-                let one_constellation = constellations.len() == 1 && constellations.iter().all(Option::is_some);
+                let one_constellation =
+                    constellations.len() == 1 && constellations.iter().all(Option::is_some);
                 if !(none_placed || (all_placed && (one_place || one_constellation))) {
-                    problems.push(Violation::ConstellationSplit { group: group.id.clone() });
+                    problems.push(Violation::ConstellationSplit {
+                        group: group.id.clone(),
+                    });
                 }
             }
         }

@@ -53,7 +53,12 @@ pub fn check(data: &Dataset, i: ChildIdx, j: PlaceIdx, km: f64) -> Result<(), In
     if place.free_places() == 0 {
         return Err(Ineligible::Full);
     }
-    if let PlaceKind::Carer { provider: Provider::Kinship, connected_children, .. } = &place.kind {
+    if let PlaceKind::Carer {
+        provider: Provider::Kinship,
+        connected_children,
+        ..
+    } = &place.kind
+    {
         if connected_children.binary_search(&i).is_err() {
             return Err(Ineligible::NotConnected);
         }
@@ -68,7 +73,9 @@ pub fn within_limit(child: &Child, km: f64) -> bool {
 
 /// Whether child `i` is eligible for place `j`.
 pub fn is_eligible(data: &Dataset, i: ChildIdx, j: PlaceIdx) -> bool {
-    let km = data.children[i].anchor.distance_km(&data.places[j].location);
+    let km = data.children[i]
+        .anchor
+        .distance_km(&data.places[j].location);
     check(data, i, j, km).is_ok()
 }
 
@@ -79,11 +86,25 @@ mod tests {
     use crate::dataset::Dataset;
 
     fn base() -> RawDataset {
-        let loc = RawLocation { lat: 50.8, lon: -1.09 };
+        let loc = RawLocation {
+            lat: 50.8,
+            lon: -1.09,
+        };
         RawDataset {
             version: 1,
-            authorities: vec![RawAuthority { id: "E06000044".into(), name: "Portsmouth".into(), location: loc }],
-            schools: vec![RawSchool { id: "100001".into(), name: "School".into(), location: RawLocation { lat: 50.85, lon: -1.09 } }],
+            authorities: vec![RawAuthority {
+                id: "E06000044".into(),
+                name: "Portsmouth".into(),
+                location: loc,
+            }],
+            schools: vec![RawSchool {
+                id: "100001".into(),
+                name: "School".into(),
+                location: RawLocation {
+                    lat: 50.85,
+                    lon: -1.09,
+                },
+            }],
             carers: vec![RawCarer {
                 id: "C1".into(),
                 authority: "E06000044".into(),
@@ -126,7 +147,9 @@ mod tests {
 
     fn verdict(raw: RawDataset) -> Result<(), Ineligible> {
         let data = Dataset::try_from(raw).expect("valid");
-        let km = data.children[0].anchor.distance_km(&data.places[0].location);
+        let km = data.children[0]
+            .anchor
+            .distance_km(&data.places[0].location);
         check(&data, 0, 0, km)
     }
 

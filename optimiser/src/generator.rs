@@ -41,18 +41,38 @@ impl Region {
     /// ONS 2023 upper-tier centroids, weighted by children looked after at
     /// 31 March 2025 (DfE), with no real schools (synthetic ones are drawn).
     pub fn south_coast() -> Region {
-        let a = |id: &str, name: &str, lat: f64, lon: f64, spread_km: f64, weight: f64| RegionAuthority {
-            authority: RawAuthority { id: id.into(), name: name.into(), location: RawLocation { lat, lon } },
-            spread_km,
-            weight,
+        let a = |id: &str, name: &str, lat: f64, lon: f64, spread_km: f64, weight: f64| {
+            RegionAuthority {
+                authority: RawAuthority {
+                    id: id.into(),
+                    name: name.into(),
+                    location: RawLocation { lat, lon },
+                },
+                spread_km,
+                weight,
+            }
         };
         Region {
             authorities: vec![
                 a("E06000044", "Portsmouth", 50.821346, -1.0714, 3.0, 402.0),
                 a("E06000045", "Southampton", 50.920057, -1.397705, 3.5, 460.0),
                 a("E10000014", "Hampshire", 51.067852, -1.288142, 22.0, 1738.0),
-                a("E06000046", "Isle of Wight", 50.674583, -1.297729, 7.0, 258.0),
-                a("E10000032", "West Sussex", 50.958392, -0.489508, 18.0, 975.0),
+                a(
+                    "E06000046",
+                    "Isle of Wight",
+                    50.674583,
+                    -1.297729,
+                    7.0,
+                    258.0,
+                ),
+                a(
+                    "E10000032",
+                    "West Sussex",
+                    50.958392,
+                    -0.489508,
+                    18.0,
+                    975.0,
+                ),
             ],
             schools: vec![],
         }
@@ -105,7 +125,13 @@ impl GeneratorSpec {
 }
 
 /// Need tags used by the generator.
-pub const NEEDS: [&str; 5] = ["disability", "autism", "emotional_behavioural", "exploitation_risk", "unaccompanied_asylum"];
+pub const NEEDS: [&str; 5] = [
+    "disability",
+    "autism",
+    "emotional_behavioural",
+    "exploitation_risk",
+    "unaccompanied_asylum",
+];
 
 /// Generates a dataset and validates it.
 pub fn generate(spec: &GeneratorSpec) -> Result<Dataset, Vec<ValidationError>> {
@@ -133,10 +159,17 @@ impl Draw<'_> {
     /// A point around authority `k`'s centroid (normal, `spread_km` per axis), rounded to 3 decimals (~100 m).
     fn near(&mut self, k: usize, scale: f64) -> RawLocation {
         let a = &self.region.authorities[k];
-        let (dy, dx) = (self.normal() * a.spread_km * scale, self.normal() * a.spread_km * scale);
+        let (dy, dx) = (
+            self.normal() * a.spread_km * scale,
+            self.normal() * a.spread_km * scale,
+        );
         let lat = a.authority.location.lat + dy / 111.2;
-        let lon = a.authority.location.lon + dx / (111.2 * a.authority.location.lat.to_radians().cos());
-        RawLocation { lat: (lat * 1000.0).round() / 1000.0, lon: (lon * 1000.0).round() / 1000.0 }
+        let lon =
+            a.authority.location.lon + dx / (111.2 * a.authority.location.lat.to_radians().cos());
+        RawLocation {
+            lat: (lat * 1000.0).round() / 1000.0,
+            lon: (lon * 1000.0).round() / 1000.0,
+        }
     }
 
     fn normal(&mut self) -> f64 {
@@ -188,22 +221,47 @@ fn needs(draw: &mut Draw, age: u32) -> Vec<String> {
 /// Generates the raw (unvalidated) dataset; `generate` validates it.
 pub fn generate_raw(spec: &GeneratorSpec) -> RawDataset {
     let region = &spec.region;
-    let total_weight = region.authorities.iter().map(|a| a.weight).sum::<f64>().max(f64::MIN_POSITIVE);
-    let mut draw = Draw { rng: ChaCha8Rng::seed_from_u64(spec.seed), region, total_weight };
-    let authorities: Vec<RawAuthority> = region.authorities.iter().map(|a| a.authority.clone()).collect();
+    let total_weight = region
+        .authorities
+        .iter()
+        .map(|a| a.weight)
+        .sum::<f64>()
+        .max(f64::MIN_POSITIVE);
+    let mut draw = Draw {
+        rng: ChaCha8Rng::seed_from_u64(spec.seed),
+        region,
+        total_weight,
+    };
+    let authorities: Vec<RawAuthority> = region
+        .authorities
+        .iter()
+        .map(|a| a.authority.clone())
+        .collect();
 
     // Schools: real ones where given, else six synthetic per authority.
     let mut schools: Vec<(RawSchool, usize)> = region
         .schools
         .iter()
-        .filter_map(|(s, a)| authorities.iter().position(|x| &x.id == a).map(|k| (s.clone(), k)))
+        .filter_map(|(s, a)| {
+            authorities
+                .iter()
+                .position(|x| &x.id == a)
+                .map(|k| (s.clone(), k))
+        })
         .collect();
-    for k in 0..authorities.len() {
+    for (k, authority) in authorities.iter().enumerate() {
         if !schools.iter().any(|(_, a)| *a == k) {
             for n in 0..6 {
                 let location = draw.near(k, 0.8);
-                let id = format!("SYN-{}-{n}", authorities[k].id);
-                schools.push((RawSchool { id, name: format!("Synthetic school {n} ({})", authorities[k].name), location }, k));
+                let id = format!("SYN-{}-{n}", authority.id);
+                schools.push((
+                    RawSchool {
+                        id,
+                        name: format!("Synthetic school {n} ({})", authority.name),
+                        location,
+                    },
+                    k,
+                ));
             }
         }
     }
@@ -213,13 +271,23 @@ pub fn generate_raw(spec: &GeneratorSpec) -> RawDataset {
     for n in 0..spec.carers {
         let k = draw.authority();
         let x: f64 = draw.rng.random();
-        let provider = if x < 0.45 { Provider::InHouse } else if x < 0.85 { Provider::Ifa } else { Provider::Kinship };
+        let provider = if x < 0.45 {
+            Provider::InHouse
+        } else if x < 0.85 {
+            Provider::Ifa
+        } else {
+            Provider::Kinship
+        };
         let places = match draw.rng.random::<f64>() {
             p if p < 0.35 => 1,
             p if p < 0.75 => 2,
             _ => 3,
         };
-        let free = if draw.chance(spec.vacancy_share) { draw.rng.random_range(1..=places) } else { 0 };
+        let free = if draw.chance(spec.vacancy_share) {
+            draw.rng.random_range(1..=places)
+        } else {
+            0
+        };
         let min_age = *[0, 0, 0, 5, 8, 11].choose(&mut draw.rng).unwrap_or(&0);
         let max_age = *[17, 17, 12, 17, 15].choose(&mut draw.rng).unwrap_or(&17);
         let mut skills = Vec::new();
@@ -256,8 +324,16 @@ pub fn generate_raw(spec: &GeneratorSpec) -> RawDataset {
     for n in 0..spec.homes {
         let k = draw.authority();
         let solo = draw.chance(0.12);
-        let beds = if solo { 1 } else { draw.rng.random_range(2..=6) };
-        let occupied = if draw.chance(0.5) { draw.rng.random_range(0..beds) } else { beds };
+        let beds = if solo {
+            1
+        } else {
+            draw.rng.random_range(2..=6)
+        };
+        let occupied = if draw.chance(0.5) {
+            draw.rng.random_range(0..beds)
+        } else {
+            beds
+        };
         let mut accepts = Vec::new();
         for (tag, p) in NEEDS.iter().zip([0.2, 0.4, 0.85, 0.5, 0.2]) {
             if draw.chance(p) {
@@ -265,7 +341,11 @@ pub fn generate_raw(spec: &GeneratorSpec) -> RawDataset {
             }
         }
         let min_age = *[8, 10, 11, 11, 12].choose(&mut draw.rng).unwrap_or(&11);
-        let weekly_cost = if solo { draw.cost(9500.0, 15000.0) } else { draw.cost(3800.0, 6500.0) };
+        let weekly_cost = if solo {
+            draw.cost(9500.0, 15000.0)
+        } else {
+            draw.cost(3800.0, 6500.0)
+        };
         homes.push(RawHome {
             id: format!("SC{:06}", 100_000 + n),
             authority: authorities[k].id.clone(),
@@ -298,16 +378,24 @@ pub fn generate_raw(spec: &GeneratorSpec) -> RawDataset {
                 p if p < 0.85 => KeepTogether::Constellation,
                 _ => KeepTogether::None,
             };
-            sibling_groups.push(RawSiblingGroup { id: id.clone(), keep_together });
+            sibling_groups.push(RawSiblingGroup {
+                id: id.clone(),
+                keep_together,
+            });
             id
         });
         let eldest = age(&mut draw);
         for m in 0..size {
             let age = eldest.saturating_sub(2 * m as u32 + draw.rng.random_range(0..2));
             let needs = needs(&mut draw, age);
-            let complex = needs.iter().any(|t| t == "exploitation_risk") || (age >= 13 && draw.chance(0.12));
+            let complex =
+                needs.iter().any(|t| t == "exploitation_risk") || (age >= 13 && draw.chance(0.12));
             let placement = if size == 1 && complex && age >= 11 {
-                if draw.chance(0.6) { PlacementKind::Residential } else { PlacementKind::Any }
+                if draw.chance(0.6) {
+                    PlacementKind::Residential
+                } else {
+                    PlacementKind::Any
+                }
             } else if age < 11 || draw.chance(0.7) {
                 PlacementKind::Foster
             } else {
@@ -318,7 +406,9 @@ pub fn generate_raw(spec: &GeneratorSpec) -> RawDataset {
             } else {
                 None
             };
-            let max_distance_km = draw.chance(0.25).then(|| *[20.0, 32.0, 40.0].choose(&mut draw.rng).unwrap_or(&32.0));
+            let max_distance_km = draw
+                .chance(0.25)
+                .then(|| *[20.0, 32.0, 40.0].choose(&mut draw.rng).unwrap_or(&32.0));
             children.push(RawChild {
                 id: format!("CH{:05}", children.len() + 1),
                 authority: authorities[k].id.clone(),
@@ -332,7 +422,10 @@ pub fn generate_raw(spec: &GeneratorSpec) -> RawDataset {
         }
     }
     // Kinship carers are connected to one child (or sibling group) each.
-    for c in carers.iter_mut().filter(|c| c.provider == Provider::Kinship) {
+    for c in carers
+        .iter_mut()
+        .filter(|c| c.provider == Provider::Kinship)
+    {
         if children.is_empty() {
             break;
         }
@@ -357,7 +450,10 @@ pub fn generate_raw(spec: &GeneratorSpec) -> RawDataset {
 }
 
 fn nearest_school(schools: &[(RawSchool, usize)], k: usize, at: &RawLocation) -> Option<usize> {
-    let d = |s: &RawSchool| (s.location.lat - at.lat).powi(2) + ((s.location.lon - at.lon) * at.lat.to_radians().cos()).powi(2);
+    let d = |s: &RawSchool| {
+        (s.location.lat - at.lat).powi(2)
+            + ((s.location.lon - at.lon) * at.lat.to_radians().cos()).powi(2)
+    };
     schools
         .iter()
         .enumerate()
@@ -376,18 +472,29 @@ fn form_constellations(spec: &GeneratorSpec, carers: &mut [RawCarer]) {
     for k in 0..spec.region.authorities.len() {
         let authority = &spec.region.authorities[k].authority.id;
         let mut pool: Vec<usize> = (0..carers.len())
-            .filter(|&c| carers[c].provider == Provider::InHouse && &carers[c].authority == authority)
+            .filter(|&c| {
+                carers[c].provider == Provider::InHouse && &carers[c].authority == authority
+            })
             .collect();
-        let wanted = ((pool.len() as f64 * spec.constellation_share) / spec.constellation_size as f64).round() as usize;
+        let wanted = ((pool.len() as f64 * spec.constellation_share)
+            / spec.constellation_size as f64)
+            .round() as usize;
         for _ in 0..wanted {
-            let Some(h) = pool.iter().position(|&c| carers[c].places >= 2) else { break };
+            let Some(h) = pool.iter().position(|&c| carers[c].places >= 2) else {
+                break;
+            };
             let hub = pool.swap_remove(h);
             let at = carers[hub].location;
             pool.sort_by(|&a, &b| {
-                let d = |c: usize| (carers[c].location.lat - at.lat).powi(2) + (carers[c].location.lon - at.lon).powi(2);
+                let d = |c: usize| {
+                    (carers[c].location.lat - at.lat).powi(2)
+                        + (carers[c].location.lon - at.lon).powi(2)
+                };
                 d(a).total_cmp(&d(b))
             });
-            let satellites: Vec<usize> = pool.drain(..(spec.constellation_size - 1).min(pool.len())).collect();
+            let satellites: Vec<usize> = pool
+                .drain(..(spec.constellation_size - 1).min(pool.len()))
+                .collect();
             count += 1;
             let id = format!("MB-{authority}-{count}");
             carers[hub].constellation = Some(id.clone());

@@ -78,7 +78,9 @@ impl SpatialIndex {
             .enumerate()
             .map(|(k, l)| GeomWithData::new(l.cartesian(), k))
             .collect();
-        SpatialIndex { tree: RTree::bulk_load(items) }
+        SpatialIndex {
+            tree: RTree::bulk_load(items),
+        }
     }
 
     /// Indices of the locations within `km` of `from` (great-circle), in no particular order.
@@ -93,7 +95,9 @@ impl SpatialIndex {
 
     /// Indices of all locations, nearest to `from` first.
     pub fn nearest(&self, from: &Location) -> impl Iterator<Item = usize> + '_ {
-        self.tree.nearest_neighbor_iter(&from.cartesian()).map(|g| g.data)
+        self.tree
+            .nearest_neighbor_iter(&from.cartesian())
+            .map(|g| g.data)
     }
 }
 
@@ -114,15 +118,25 @@ mod tests {
     #[test]
     fn index_radius_and_nearest_agree_with_haversine() {
         let locs: Vec<Location> = (0..200)
-            .map(|k| Location::new_unchecked(50.5 + (k % 20) as f64 * 0.03, -1.6 + (k / 20) as f64 * 0.05))
+            .map(|k| {
+                Location::new_unchecked(
+                    50.5 + (k % 20) as f64 * 0.03,
+                    -1.6 + (k / 20) as f64 * 0.05,
+                )
+            })
             .collect();
         let index = SpatialIndex::new(&locs);
         let from = Location::new_unchecked(50.8, -1.3);
         let mut within: Vec<usize> = index.within(&from, 12.0).collect();
         within.sort();
-        let brute: Vec<usize> = (0..locs.len()).filter(|&k| from.distance_km(&locs[k]) <= 12.0).collect();
+        let brute: Vec<usize> = (0..locs.len())
+            .filter(|&k| from.distance_km(&locs[k]) <= 12.0)
+            .collect();
         assert_eq!(within, brute);
-        let order: Vec<f64> = index.nearest(&from).map(|k| from.distance_km(&locs[k])).collect();
+        let order: Vec<f64> = index
+            .nearest(&from)
+            .map(|k| from.distance_km(&locs[k]))
+            .collect();
         assert_eq!(order.len(), locs.len());
         assert!(order.windows(2).all(|w| w[0] <= w[1] + 1e-9));
     }

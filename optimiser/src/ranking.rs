@@ -1,1 +1,493 @@
-//! Ranked matches (to be written).
+//! Ranked matches for one child (or the sibling group they are placed with):
+//! the top *k* eligible options ordered by cost (ties by id), each explained,
+//! and optionally each option's *system impact* — how much the optimal
+//! objective for all the waiting children rises if this child is placed there.
+//!
+//! A single child's options are found nearest-first through the spatial
+//! index: a place at distance *d* costs at least `min_weekly_cost + w·d`, so
+//! the search stops as soon as that bound exceeds the k-th best cost found
+//! (or *d* passes the child's distance limit). Groups kept together are ranked
+//! over places that can take every member, plus — for `constellation` groups —
+//! each constellation, at the cheapest spread of the members over its
+//! households (found exactly by search).
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+
+use crate::dataset::{ChildIdx, Dataset, GroupIdx, KeepTogether, PlaceIdx, PlaceKind, Provider};
+use crate::eligibility;
+use crate::geography::SpatialIndex;
+use crate::matching::{self, child_pairs, Fixed, MatchConfig, MatchError, Pair, Weights};
+use crate::solver::{SolveOptions, SolveStatus};
+
+/// Options for a ranking.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RankConfig {
+    /// How many options to return (default 10).
+    pub top: usize,
+    /// Also compute each option's system impact (one re-solve per option).
+    pub system: bool,
+    /// Objective weights.
+    pub weights: Weights,
+    /// Solver options for the system-impact solves.
+    pub solve: SolveOptions,
+}
+
+impl Default for RankConfig {
+    fn default() -> Self {
+        RankConfig {
+            top: 10,
+            system: false,
+            weights: Weights::default(),
+            solve: SolveOptions::default(),
+        }
+    }
+}
+
+/// Errors from ranking.
+#[derive(Debug, thiserror::Error)]
+pub enum RankError {
+    /// No child has that id.
+    #[error("no child with id {0:?}")]
+    UnknownChild(String),
+    /// `top` was 0.
+    #[error("top must be at least 1")]
+    ZeroTop,
+    /// A solve for the system impact failed.
+    #[error(transparent)]
+    Solve(#[from] MatchError),
+}
+
+/// Where one child goes under an option.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MemberPlacement {
+    /// Child id.
+    pub child: String,
+    /// Place id.
+    pub place: String,
+    /// km from the child's school (or authority).
+    pub distance_km: f64,
+    /// Weekly cost of the place.
+    pub weekly_cost: f64,
+}
+
+/// The optimum for all waiting children with this option fixed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SystemImpact {
+    /// Objective with the option fixed.
+    pub objective: f64,
+    /// `objective − baseline objective`: what this choice costs the other children.
+    pub rise: f64,
+    /// Status of the fixed solve.
+    pub status: SolveStatus,
+    /// Gap of the fixed solve.
+    pub gap: f64,
+    /// Children left unplaced with the option fixed.
+    pub children_unplaced: usize,
+}
+
+/// One ranked option.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RankedMatch {
+    /// 1-based rank.
+    pub rank: usize,
+    /// Place id, or constellation id for a spread option.
+    pub option: String,
+    /// `carer`, `home`, or `constellation` (a group spread over its households).
+    pub kind: &'static str,
+    /// Provider, for carers.
+    pub provider: Option<Provider>,
+    /// Constellation the place belongs to, if any.
+    pub constellation: Option<String>,
+    /// Whether the place is a constellation hub.
+    pub hub: bool,
+    /// Authority of the place (GSS code).
+    pub authority: Option<String>,
+    /// Σ weekly cost over the children placed.
+    pub weekly_cost: f64,
+    /// Σ km from each child's anchor.
+    pub distance_km: f64,
+    /// Σ (weekly cost + w_distance · km): the ranking key.
+    pub cost: f64,
+    /// The children's needs this option meets (all of them, by eligibility).
+    pub needs_met: Vec<String>,
+    /// Where each child goes.
+    pub placements: Vec<MemberPlacement>,
+    /// With `system`: the effect on all waiting children.
+    pub system_impact: Option<SystemImpact>,
+}
+
+/// The optimum for all waiting children with nothing fixed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Baseline {
+    /// Optimal objective.
+    pub objective: f64,
+    /// Status.
+    pub status: SolveStatus,
+    /// Gap.
+    pub gap: f64,
+}
+
+/// A ranking for one child.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Ranking {
+    /// The child asked about.
+    pub child: String,
+    /// Their sibling group, if placed with one.
+    pub sibling_group: Option<String>,
+    /// The group's policy, if placed with one.
+    pub keep_together: Option<KeepTogether>,
+    /// Children placed by each option.
+    pub members: Vec<String>,
+    /// How many options exist in all (before cutting to `top`).
+    pub options_total: usize,
+    /// The best options, cheapest first.
+    pub matches: Vec<RankedMatch>,
+    /// With `system`: the unconstrained optimum.
+    pub baseline: Option<Baseline>,
+}
+
+/// Ranks options for one child in `data` (builds the spatial index; use
+/// [`Ranker`] to rank many children against the same places).
+pub fn rank(data: &Dataset, child: &str, config: &RankConfig) -> Result<Ranking, RankError> {
+    Ranker::new(data).rank(child, config)
+}
+
+/// Ranks children against a fixed set of places, reusing the spatial index.
+pub struct Ranker<'a> {
+    data: &'a Dataset,
+    index: SpatialIndex,
+    min_weekly_cost: f64,
+}
+
+struct Candidate {
+    cost: f64,
+    id: String,
+    fixed: Fixed,
+    placements: Vec<(ChildIdx, PlaceIdx, f64)>,
+    spread: Option<usize>,
+}
+
+impl<'a> Ranker<'a> {
+    /// Indexes the places of `data`.
+    pub fn new(data: &'a Dataset) -> Self {
+        let index = SpatialIndex::new(data.places.iter().map(|p| &p.location));
+        let min_weekly_cost = data
+            .places
+            .iter()
+            .map(|p| p.weekly_cost)
+            .fold(f64::INFINITY, f64::min);
+        Ranker {
+            data,
+            index,
+            min_weekly_cost,
+        }
+    }
+
+    /// Ranks the options for the child with id `child`.
+    pub fn rank(&self, child: &str, config: &RankConfig) -> Result<Ranking, RankError> {
+        if config.top == 0 {
+            return Err(RankError::ZeroTop);
+        }
+        config.weights.validate()?;
+        let data = self.data;
+        let i = data
+            .child_index(child)
+            .ok_or_else(|| RankError::UnknownChild(child.to_string()))?;
+        let group = data.children[i]
+            .sibling_group
+            .filter(|&g| matching::columns_group_is_unit(data, g));
+        let (mut candidates, total) = match group {
+            None => self.single(i, config),
+            Some(g) => self.group(g, config),
+        };
+        candidates.truncate(config.top);
+        let members: Vec<ChildIdx> =
+            group.map_or(vec![i], |g| data.sibling_groups[g].members.clone());
+        let mut needs: BTreeSet<&str> = BTreeSet::new();
+        for &m in &members {
+            needs.extend(data.children[m].needs.iter().map(|t| data.tag_name(t)));
+        }
+        let needs_met: Vec<String> = needs.into_iter().map(String::from).collect();
+        let solve_config = MatchConfig {
+            weights: config.weights,
+            solve: config.solve.clone(),
+            ..MatchConfig::default()
+        };
+        let baseline = if config.system {
+            Some(matching::solve(data, &solve_config)?)
+        } else {
+            None
+        };
+        let mut matches = Vec::with_capacity(candidates.len());
+        for (r, c) in candidates.into_iter().enumerate() {
+            let system_impact = match &baseline {
+                Some(base) => {
+                    let fixed = matching::solve(
+                        data,
+                        &MatchConfig {
+                            fixed: Some(c.fixed.clone()),
+                            ..solve_config.clone()
+                        },
+                    )?;
+                    Some(SystemImpact {
+                        objective: fixed.objective,
+                        rise: fixed.objective - base.objective,
+                        status: fixed.status,
+                        gap: fixed.gap,
+                        children_unplaced: fixed.breakdown.children_unplaced,
+                    })
+                }
+                None => None,
+            };
+            matches.push(self.explain(r + 1, c, &needs_met, system_impact));
+        }
+        Ok(Ranking {
+            child: child.to_string(),
+            sibling_group: group.map(|g| data.sibling_groups[g].id.clone()),
+            keep_together: group.map(|g| data.sibling_groups[g].keep_together),
+            members: members
+                .iter()
+                .map(|&m| data.children[m].id.clone())
+                .collect(),
+            options_total: total,
+            matches,
+            baseline: baseline.map(|b| Baseline {
+                objective: b.objective,
+                status: b.status,
+                gap: b.gap,
+            }),
+        })
+    }
+
+    /// Nearest-first search with the cost lower bound of the module doc.
+    fn single(&self, i: ChildIdx, config: &RankConfig) -> (Vec<Candidate>, usize) {
+        let data = self.data;
+        let child = &data.children[i];
+        let w = config.weights;
+        let mut best: Vec<Candidate> = Vec::new();
+        let mut seen = 0;
+        for j in self.index.nearest(&child.anchor) {
+            let km = child.anchor.distance_km(&data.places[j].location);
+            if !eligibility::within_limit(child, km) {
+                break;
+            }
+            if best.len() >= config.top {
+                let kth = &best[config.top - 1];
+                if self.min_weekly_cost + w.distance * km > kth.cost {
+                    break;
+                }
+            }
+            if eligibility::check(data, i, j, km).is_err() {
+                continue;
+            }
+            seen += 1;
+            let cost = w.pair_cost(data.places[j].weekly_cost, km);
+            let c = Candidate {
+                cost,
+                id: data.places[j].id.clone(),
+                fixed: Fixed::Place { child: i, place: j },
+                placements: vec![(i, j, km)],
+                spread: None,
+            };
+            let at = best.partition_point(|b| (b.cost, b.id.as_str()) < (c.cost, c.id.as_str()));
+            best.insert(at, c);
+            best.truncate(config.top);
+        }
+        // The early stop means `seen` counts only the places examined; report the true total.
+        let total = if seen < config.top {
+            seen
+        } else {
+            child_pairs(data, &self.index, &w, i).len()
+        };
+        (best, total)
+    }
+
+    fn group(&self, g: GroupIdx, config: &RankConfig) -> (Vec<Candidate>, usize) {
+        let data = self.data;
+        let group = &data.sibling_groups[g];
+        let w = config.weights;
+        let pairs: Vec<Vec<Pair>> = group
+            .members
+            .iter()
+            .map(|&i| child_pairs(data, &self.index, &w, i))
+            .collect();
+        let mut out = Vec::new();
+        // Together: places eligible for every member with room for all.
+        for p in &pairs[0] {
+            let j = p.place;
+            if (data.places[j].free_places() as usize) < group.members.len() {
+                continue;
+            }
+            let mut placements = Vec::new();
+            let mut cost = 0.0;
+            for (m, &i) in group.members.iter().enumerate() {
+                match pairs[m].iter().find(|q| q.place == j) {
+                    Some(q) => {
+                        cost += q.cost;
+                        placements.push((i, j, q.km));
+                    }
+                    None => break,
+                }
+            }
+            if placements.len() == group.members.len() {
+                out.push(Candidate {
+                    cost,
+                    id: data.places[j].id.clone(),
+                    fixed: Fixed::Place {
+                        child: group.members[0],
+                        place: j,
+                    },
+                    placements,
+                    spread: None,
+                });
+            }
+        }
+        // Spread over a constellation.
+        if group.keep_together == KeepTogether::Constellation {
+            for (k, constellation) in data.constellations.iter().enumerate() {
+                let options: Vec<Vec<Pair>> = pairs
+                    .iter()
+                    .map(|ps| {
+                        ps.iter()
+                            .copied()
+                            .filter(|p| data.places[p.place].constellation() == Some(k))
+                            .collect()
+                    })
+                    .collect();
+                if let Some((cost, chosen)) = cheapest_spread(data, &options) {
+                    let distinct: BTreeSet<PlaceIdx> = chosen.iter().map(|p| p.place).collect();
+                    if distinct.len() < 2 {
+                        continue; // all in one household: already listed as that place
+                    }
+                    let placements = group
+                        .members
+                        .iter()
+                        .zip(&chosen)
+                        .map(|(&i, p)| (i, p.place, p.km))
+                        .collect();
+                    out.push(Candidate {
+                        cost,
+                        id: constellation.id.clone(),
+                        fixed: Fixed::Spread {
+                            group: g,
+                            constellation: k,
+                        },
+                        placements,
+                        spread: Some(k),
+                    });
+                }
+            }
+        }
+        out.sort_by(|a, b| a.cost.total_cmp(&b.cost).then_with(|| a.id.cmp(&b.id)));
+        let total = out.len();
+        (out, total)
+    }
+
+    fn explain(
+        &self,
+        rank: usize,
+        c: Candidate,
+        needs_met: &[String],
+        system_impact: Option<SystemImpact>,
+    ) -> RankedMatch {
+        let data = self.data;
+        let first = c.placements[0].1;
+        let place = &data.places[first];
+        let (kind, provider, hub, authority, constellation) = match c.spread {
+            Some(k) => (
+                "constellation",
+                None,
+                false,
+                None,
+                Some(data.constellations[k].id.clone()),
+            ),
+            None => {
+                let (provider, hub) = match &place.kind {
+                    PlaceKind::Carer { provider, hub, .. } => (Some(*provider), *hub),
+                    PlaceKind::Home => (None, false),
+                };
+                let kind = if place.is_carer() { "carer" } else { "home" };
+                (
+                    kind,
+                    provider,
+                    hub,
+                    Some(data.authorities[place.authority].id.clone()),
+                    place
+                        .constellation()
+                        .map(|k| data.constellations[k].id.clone()),
+                )
+            }
+        };
+        let placements: Vec<MemberPlacement> = c
+            .placements
+            .iter()
+            .map(|&(i, j, km)| MemberPlacement {
+                child: data.children[i].id.clone(),
+                place: data.places[j].id.clone(),
+                distance_km: km,
+                weekly_cost: data.places[j].weekly_cost,
+            })
+            .collect();
+        RankedMatch {
+            rank,
+            option: c.id,
+            kind,
+            provider,
+            constellation,
+            hub,
+            authority,
+            weekly_cost: placements.iter().map(|p| p.weekly_cost).sum(),
+            distance_km: placements.iter().map(|p| p.distance_km).sum(),
+            cost: c.cost,
+            needs_met: needs_met.to_vec(),
+            placements,
+            system_impact,
+        }
+    }
+}
+
+/// The cheapest assignment of each member to one of their options with
+/// capacity respected (exact depth-first search; groups are small).
+fn cheapest_spread(data: &Dataset, options: &[Vec<Pair>]) -> Option<(f64, Vec<Pair>)> {
+    fn go(
+        data: &Dataset,
+        options: &[Vec<Pair>],
+        m: usize,
+        used: &mut Vec<PlaceIdx>,
+        cost: f64,
+        current: &mut Vec<Pair>,
+        best: &mut Option<(f64, Vec<Pair>)>,
+    ) {
+        if best.as_ref().is_some_and(|(b, _)| cost >= *b) {
+            return;
+        }
+        if m == options.len() {
+            *best = Some((cost, current.clone()));
+            return;
+        }
+        for p in &options[m] {
+            let taken = used.iter().filter(|&&j| j == p.place).count() as u32;
+            if taken >= data.places[p.place].free_places() {
+                continue;
+            }
+            used.push(p.place);
+            current.push(*p);
+            go(data, options, m + 1, used, cost + p.cost, current, best);
+            current.pop();
+            used.pop();
+        }
+    }
+    let mut best = None;
+    go(
+        data,
+        options,
+        0,
+        &mut Vec::new(),
+        0.0,
+        &mut Vec::new(),
+        &mut best,
+    );
+    best
+}

@@ -26,7 +26,12 @@ pub struct SolveOptions {
 
 impl Default for SolveOptions {
     fn default() -> Self {
-        SolveOptions { time_limit: None, mip_rel_gap: 1e-6, threads: None, verbose: false }
+        SolveOptions {
+            time_limit: None,
+            mip_rel_gap: 1e-6,
+            threads: None,
+            verbose: false,
+        }
     }
 }
 
@@ -86,7 +91,9 @@ pub struct Call<'a> {
 /// Solves `problem` with HiGHS and reads the answer back.
 pub fn run(problem: HighsProblem, call: Call<'_>) -> Result<Run, SolverError> {
     let started = Instant::now();
-    let mut model = problem.try_into_inner().map_err(|e| SolverError::Highs(e.to_string()))?;
+    let mut model = problem
+        .try_into_inner()
+        .map_err(|e| SolverError::Highs(e.to_string()))?;
     let o = call.options;
     model.make_quiet();
     let set = |name: &str, r: Result<(), highs::TrySetOptionError>| {
@@ -94,27 +101,41 @@ pub fn run(problem: HighsProblem, call: Call<'_>) -> Result<Run, SolverError> {
     };
     if o.verbose {
         set("output_flag", model.try_set_option("output_flag", true))?;
-        set("log_to_console", model.try_set_option("log_to_console", true))?;
+        set(
+            "log_to_console",
+            model.try_set_option("log_to_console", true),
+        )?;
     }
     match call.mip_abs_gap {
         Some(abs) => {
-            set("mip_abs_gap", model.try_set_option("mip_abs_gap", abs.max(0.0)))?;
+            set(
+                "mip_abs_gap",
+                model.try_set_option("mip_abs_gap", abs.max(0.0)),
+            )?;
             set("mip_rel_gap", model.try_set_option("mip_rel_gap", 0.0))?;
         }
-        None => set("mip_rel_gap", model.try_set_option("mip_rel_gap", o.mip_rel_gap.max(0.0)))?,
+        None => set(
+            "mip_rel_gap",
+            model.try_set_option("mip_rel_gap", o.mip_rel_gap.max(0.0)),
+        )?,
     }
     if let Some(t) = call.seconds_left {
         set("time_limit", model.try_set_option("time_limit", t.max(0.0)))?;
     }
     if let Some(threads) = o.threads {
-        set("threads", model.try_set_option("threads", threads.max(1) as i32))?;
+        set(
+            "threads",
+            model.try_set_option("threads", threads.max(1) as i32),
+        )?;
     }
     if let Some(start) = call.start {
         model
             .try_set_solution(Some(start), None, None, None)
             .map_err(|e| SolverError::Highs(format!("setting the start solution: {e:?}")))?;
     }
-    let solved = model.try_solve().map_err(|e| SolverError::Highs(format!("{e:?}")))?;
+    let solved = model
+        .try_solve()
+        .map_err(|e| SolverError::Highs(format!("{e:?}")))?;
     let status = match solved.status() {
         HighsModelStatus::Optimal => SolveStatus::Optimal,
         HighsModelStatus::ReachedTimeLimit
@@ -131,7 +152,11 @@ pub fn run(problem: HighsProblem, call: Call<'_>) -> Result<Run, SolverError> {
         return Err(SolverError::NoSolution(format!("{:?}", solved.status())));
     }
     let objective = solved.objective_value();
-    let bound = solved.double_info_value(c"mip_dual_bound").ok().filter(|b| b.is_finite()).unwrap_or(objective);
+    let bound = solved
+        .double_info_value(c"mip_dual_bound")
+        .ok()
+        .filter(|b| b.is_finite())
+        .unwrap_or(objective);
     let solution = solved.get_solution();
     Ok(Run {
         status,

@@ -9,9 +9,17 @@ use rand_chacha::ChaCha8Rng;
 
 pub fn tiny(seed: u64, max_children: usize, max_places: usize) -> RawDataset {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let loc = |rng: &mut ChaCha8Rng| RawLocation { lat: 50.8 + rng.random_range(0.0..0.15), lon: -1.2 + rng.random_range(0.0..0.2) };
+    let loc = |rng: &mut ChaCha8Rng| RawLocation {
+        lat: 50.8 + rng.random_range(0.0..0.15),
+        lon: -1.2 + rng.random_range(0.0..0.2),
+    };
     let tags = ["a", "b", "c"];
-    let pick = |rng: &mut ChaCha8Rng, p: f64| -> Vec<String> { tags.iter().filter(|_| rng.random_bool(p)).map(|t| t.to_string()).collect() };
+    let pick = |rng: &mut ChaCha8Rng, p: f64| -> Vec<String> {
+        tags.iter()
+            .filter(|_| rng.random_bool(p))
+            .map(|t| t.to_string())
+            .collect()
+    };
     let n_children = rng.random_range(1..=max_children);
     let n_places = rng.random_range(1..=max_places);
     let n_homes = rng.random_range(0..=n_places.min(2));
@@ -22,7 +30,11 @@ pub fn tiny(seed: u64, max_children: usize, max_places: usize) -> RawDataset {
             RawCarer {
                 id: format!("C{k}"),
                 authority: "A".into(),
-                provider: if rng.random_bool(0.5) { Provider::InHouse } else { Provider::Ifa },
+                provider: if rng.random_bool(0.5) {
+                    Provider::InHouse
+                } else {
+                    Provider::Ifa
+                },
                 location: loc(&mut rng),
                 places,
                 occupied: rng.random_range(0..places),
@@ -62,7 +74,11 @@ pub fn tiny(seed: u64, max_children: usize, max_places: usize) -> RawDataset {
         .collect();
     let mut children = Vec::new();
     let mut sibling_groups = Vec::new();
-    let policies = [KeepTogether::Household, KeepTogether::Constellation, KeepTogether::None];
+    let policies = [
+        KeepTogether::Household,
+        KeepTogether::Constellation,
+        KeepTogether::None,
+    ];
     while children.len() < n_children {
         let size = rng.random_range(1..=3).min(n_children - children.len());
         let group = (size > 1).then(|| {
@@ -70,7 +86,10 @@ pub fn tiny(seed: u64, max_children: usize, max_places: usize) -> RawDataset {
             let keep_together = policies[rng.random_range(0..3)];
             // Some groups are left unlisted (meaning household).
             if rng.random_bool(0.8) {
-                sibling_groups.push(RawSiblingGroup { id: id.clone(), keep_together });
+                sibling_groups.push(RawSiblingGroup {
+                    id: id.clone(),
+                    keep_together,
+                });
             }
             id
         });
@@ -97,12 +116,21 @@ pub fn tiny(seed: u64, max_children: usize, max_places: usize) -> RawDataset {
     if !carers.is_empty() && rng.random_bool(0.3) {
         let c = rng.random_range(0..carers.len());
         carers[c].provider = Provider::Kinship;
-        carers[c].connected_children = vec![children[rng.random_range(0..children.len())].id.clone()];
+        carers[c].connected_children =
+            vec![children[rng.random_range(0..children.len())].id.clone()];
     }
     RawDataset {
         version: 1,
-        authorities: vec![RawAuthority { id: "A".into(), name: "Authority".into(), location: loc(&mut rng) }],
-        schools: vec![RawSchool { id: "S0".into(), name: "School".into(), location: loc(&mut rng) }],
+        authorities: vec![RawAuthority {
+            id: "A".into(),
+            name: "Authority".into(),
+            location: loc(&mut rng),
+        }],
+        schools: vec![RawSchool {
+            id: "S0".into(),
+            name: "School".into(),
+            location: loc(&mut rng),
+        }],
         carers,
         homes,
         children,

@@ -54,19 +54,43 @@ impl Errors {
         });
     }
 
-    fn location(&mut self, table: &'static str, index: usize, id: &str, loc: &RawLocation) -> Location {
+    fn location(
+        &mut self,
+        table: &'static str,
+        index: usize,
+        id: &str,
+        loc: &RawLocation,
+    ) -> Location {
         if !(loc.lat.is_finite() && (-90.0..=90.0).contains(&loc.lat)) {
-            self.push(table, index, id, "location.lat", format!("latitude {} is not between -90 and 90", loc.lat));
+            self.push(
+                table,
+                index,
+                id,
+                "location.lat",
+                format!("latitude {} is not between -90 and 90", loc.lat),
+            );
         }
         if !(loc.lon.is_finite() && (-180.0..=180.0).contains(&loc.lon)) {
-            self.push(table, index, id, "location.lon", format!("longitude {} is not between -180 and 180", loc.lon));
+            self.push(
+                table,
+                index,
+                id,
+                "location.lon",
+                format!("longitude {} is not between -180 and 180", loc.lon),
+            );
         }
         Location::new_unchecked(loc.lat, loc.lon)
     }
 
     fn cost(&mut self, table: &'static str, index: usize, id: &str, field: &str, value: f64) {
         if !value.is_finite() {
-            self.push(table, index, id, field, format!("{value} is not a finite number"));
+            self.push(
+                table,
+                index,
+                id,
+                field,
+                format!("{value} is not a finite number"),
+            );
         } else if value < 0.0 {
             self.push(table, index, id, field, format!("{value} is negative"));
         }
@@ -74,24 +98,62 @@ impl Errors {
 
     fn ages(&mut self, table: &'static str, index: usize, id: &str, min: u32, max: u32) {
         if min > max {
-            self.push(table, index, id, "min_age", format!("min_age {min} is greater than max_age {max}"));
+            self.push(
+                table,
+                index,
+                id,
+                "min_age",
+                format!("min_age {min} is greater than max_age {max}"),
+            );
         }
         if max > MAX_AGE {
-            self.push(table, index, id, "max_age", format!("max_age {max} is over {MAX_AGE}"));
+            self.push(
+                table,
+                index,
+                id,
+                "max_age",
+                format!("max_age {max} is over {MAX_AGE}"),
+            );
         }
     }
 
-    fn capacity(&mut self, table: &'static str, index: usize, id: &str, field: &str, capacity: u32, occupied: u32) {
+    fn capacity(
+        &mut self,
+        table: &'static str,
+        index: usize,
+        id: &str,
+        field: &str,
+        capacity: u32,
+        occupied: u32,
+    ) {
         if occupied > capacity {
-            self.push(table, index, id, "occupied", format!("occupied {occupied} is greater than {field} {capacity}"));
+            self.push(
+                table,
+                index,
+                id,
+                "occupied",
+                format!("occupied {occupied} is greater than {field} {capacity}"),
+            );
         }
     }
 
-    fn id(&mut self, table: &'static str, index: usize, id: &str, seen: &mut HashMap<String, (&'static str, usize)>) {
+    fn id(
+        &mut self,
+        table: &'static str,
+        index: usize,
+        id: &str,
+        seen: &mut HashMap<String, (&'static str, usize)>,
+    ) {
         if id.trim().is_empty() {
             self.push(table, index, id, "id", "id is empty".into());
         } else if let Some((t, i)) = seen.insert(id.to_string(), (table, index)) {
-            self.push(table, index, id, "id", format!("duplicate id: also {t}[{i}]"));
+            self.push(
+                table,
+                index,
+                id,
+                "id",
+                format!("duplicate id: also {t}[{i}]"),
+            );
         }
     }
 }
@@ -163,7 +225,11 @@ fn validate(raw: &RawDataset) -> Result<Dataset, Vec<ValidationError>> {
         .enumerate()
         .map(|(i, a)| {
             e.id("authorities", i, &a.id, &mut seen);
-            Authority { id: a.id.clone(), name: a.name.clone(), location: e.location("authorities", i, &a.id, &a.location) }
+            Authority {
+                id: a.id.clone(),
+                name: a.name.clone(),
+                location: e.location("authorities", i, &a.id, &a.location),
+            }
         })
         .collect();
     let mut seen = HashMap::new();
@@ -173,7 +239,11 @@ fn validate(raw: &RawDataset) -> Result<Dataset, Vec<ValidationError>> {
         .enumerate()
         .map(|(i, s)| {
             e.id("schools", i, &s.id, &mut seen);
-            School { id: s.id.clone(), name: s.name.clone(), location: e.location("schools", i, &s.id, &s.location) }
+            School {
+                id: s.id.clone(),
+                name: s.name.clone(),
+                location: e.location("schools", i, &s.id, &s.location),
+            }
         })
         .collect();
     let authority_ix = index_of(raw.authorities.iter().map(|a| a.id.as_str()));
@@ -182,7 +252,13 @@ fn validate(raw: &RawDataset) -> Result<Dataset, Vec<ValidationError>> {
     let authority = |e: &mut Errors, table, i, id: &str, a: &str| match authority_ix.get(a) {
         Some(&k) => k,
         None => {
-            e.push(table, i, id, "authority", format!("unknown authority {a:?}"));
+            e.push(
+                table,
+                i,
+                id,
+                "authority",
+                format!("unknown authority {a:?}"),
+            );
             0
         }
     };
@@ -203,7 +279,11 @@ fn validate(raw: &RawDataset) -> Result<Dataset, Vec<ValidationError>> {
         e.cost(t, i, &c.id, "weekly_cost", c.weekly_cost);
         let constellation = c.constellation.as_deref().map(|k| {
             *constellation_ix.entry(k).or_insert_with(|| {
-                constellations.push(Constellation { id: k.to_string(), hub: None, households: vec![] });
+                constellations.push(Constellation {
+                    id: k.to_string(),
+                    hub: None,
+                    households: vec![],
+                });
                 constellations.len() - 1
             })
         });
@@ -212,23 +292,50 @@ fn validate(raw: &RawDataset) -> Result<Dataset, Vec<ValidationError>> {
             if c.hub {
                 if let Some(other) = constellations[k].hub {
                     let other_id: &String = &raw.carers[other].id;
-                    e.push(t, i, &c.id, "hub", format!("constellation {:?} already has hub {other_id:?}", constellations[k].id));
+                    e.push(
+                        t,
+                        i,
+                        &c.id,
+                        "hub",
+                        format!(
+                            "constellation {:?} already has hub {other_id:?}",
+                            constellations[k].id
+                        ),
+                    );
                 } else {
                     constellations[k].hub = Some(places.len());
                 }
             }
         } else if c.hub {
-            e.push(t, i, &c.id, "hub", "a hub must belong to a constellation".into());
+            e.push(
+                t,
+                i,
+                &c.id,
+                "hub",
+                "a hub must belong to a constellation".into(),
+            );
         }
         let mut connected = Vec::new();
         for child in &c.connected_children {
             match child_ix.get(child.as_str()) {
                 Some(&k) => connected.push(k),
-                None => e.push(t, i, &c.id, "connected_children", format!("unknown child {child:?}")),
+                None => e.push(
+                    t,
+                    i,
+                    &c.id,
+                    "connected_children",
+                    format!("unknown child {child:?}"),
+                ),
             }
         }
         if c.provider != Provider::Kinship && !c.connected_children.is_empty() {
-            e.push(t, i, &c.id, "connected_children", "only kinship carers have connected children".into());
+            e.push(
+                t,
+                i,
+                &c.id,
+                "connected_children",
+                "only kinship carers have connected children".into(),
+            );
         }
         connected.sort_unstable();
         connected.dedup();
@@ -242,7 +349,12 @@ fn validate(raw: &RawDataset) -> Result<Dataset, Vec<ValidationError>> {
             max_age: c.max_age,
             offers: tags.set(&c.skills),
             weekly_cost: c.weekly_cost,
-            kind: PlaceKind::Carer { provider: c.provider, constellation, hub: c.hub, connected_children: connected },
+            kind: PlaceKind::Carer {
+                provider: c.provider,
+                constellation,
+                hub: c.hub,
+                connected_children: connected,
+            },
         });
     }
     for (i, h) in raw.homes.iter().enumerate() {
@@ -274,11 +386,18 @@ fn validate(raw: &RawDataset) -> Result<Dataset, Vec<ValidationError>> {
         .enumerate()
         .map(|(i, g)| {
             e.id("sibling_groups", i, &g.id, &mut seen);
-            SiblingGroup { id: g.id.clone(), keep_together: g.keep_together, members: vec![] }
+            SiblingGroup {
+                id: g.id.clone(),
+                keep_together: g.keep_together,
+                members: vec![],
+            }
         })
         .collect();
-    let mut group_ix: BTreeMap<String, usize> =
-        sibling_groups.iter().enumerate().map(|(i, g)| (g.id.clone(), i)).collect();
+    let mut group_ix: BTreeMap<String, usize> = sibling_groups
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (g.id.clone(), i))
+        .collect();
 
     // Children.
     let mut seen = HashMap::new();
@@ -288,7 +407,13 @@ fn validate(raw: &RawDataset) -> Result<Dataset, Vec<ValidationError>> {
         e.id(t, i, &c.id, &mut seen);
         let auth = authority(&mut e, t, i, &c.id, &c.authority);
         if c.age > MAX_AGE {
-            e.push(t, i, &c.id, "age", format!("age {} is over {MAX_AGE}", c.age));
+            e.push(
+                t,
+                i,
+                &c.id,
+                "age",
+                format!("age {} is over {MAX_AGE}", c.age),
+            );
         }
         let school = c.school.as_deref().and_then(|s| match school_ix.get(s) {
             Some(&k) => Some(k),
@@ -299,21 +424,34 @@ fn validate(raw: &RawDataset) -> Result<Dataset, Vec<ValidationError>> {
         });
         if let Some(d) = c.max_distance_km {
             if !(d.is_finite() && d > 0.0) {
-                e.push(t, i, &c.id, "max_distance_km", format!("{d} is not a positive finite number of km"));
+                e.push(
+                    t,
+                    i,
+                    &c.id,
+                    "max_distance_km",
+                    format!("{d} is not a positive finite number of km"),
+                );
             }
         }
         let sibling_group = c.sibling_group.as_ref().map(|g| {
             let next = sibling_groups.len();
             let k = *group_ix.entry(g.clone()).or_insert(next);
             if k == next {
-                sibling_groups.push(SiblingGroup { id: g.clone(), keep_together: KeepTogether::Household, members: vec![] });
+                sibling_groups.push(SiblingGroup {
+                    id: g.clone(),
+                    keep_together: KeepTogether::Household,
+                    members: vec![],
+                });
             }
             sibling_groups[k].members.push(i);
             k
         });
         let anchor = match school {
             Some(s) => schools[s].location,
-            None => authorities.get(auth).map(|a| a.location).unwrap_or(Location::new_unchecked(0.0, 0.0)),
+            None => authorities
+                .get(auth)
+                .map(|a| a.location)
+                .unwrap_or(Location::new_unchecked(0.0, 0.0)),
         };
         children.push(Child {
             id: c.id.clone(),
@@ -329,13 +467,206 @@ fn validate(raw: &RawDataset) -> Result<Dataset, Vec<ValidationError>> {
     }
     for (i, g) in raw.sibling_groups.iter().enumerate() {
         if sibling_groups[i].members.is_empty() {
-            e.push("sibling_groups", i, &g.id, "id", "no child names this sibling group".into());
+            e.push(
+                "sibling_groups",
+                i,
+                &g.id,
+                "id",
+                "no child names this sibling group".into(),
+            );
         }
     }
 
     if e.0.is_empty() {
-        Ok(Dataset { authorities, schools, places, children, constellations, sibling_groups, tags: tags.names })
+        Ok(Dataset {
+            authorities,
+            schools,
+            places,
+            children,
+            constellations,
+            sibling_groups,
+            tags: tags.names,
+        })
     } else {
         Err(e.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn loc(lat: f64, lon: f64) -> RawLocation {
+        RawLocation { lat, lon }
+    }
+
+    fn valid() -> RawDataset {
+        RawDataset {
+            version: 1,
+            authorities: vec![RawAuthority {
+                id: "E06000044".into(),
+                name: "Portsmouth".into(),
+                location: loc(50.82, -1.07),
+            }],
+            schools: vec![RawSchool {
+                id: "116000".into(),
+                name: "A school".into(),
+                location: loc(50.8, -1.08),
+            }],
+            carers: vec![RawCarer {
+                id: "FC1".into(),
+                authority: "E06000044".into(),
+                provider: Provider::InHouse,
+                location: loc(50.81, -1.06),
+                places: 2,
+                occupied: 1,
+                min_age: 0,
+                max_age: 17,
+                skills: vec!["autism".into()],
+                weekly_cost: 550.0,
+                constellation: Some("MB1".into()),
+                hub: true,
+                connected_children: vec![],
+            }],
+            homes: vec![],
+            children: vec![RawChild {
+                id: "CH1".into(),
+                authority: "E06000044".into(),
+                age: 9,
+                school: Some("116000".into()),
+                needs: vec!["autism".into()],
+                sibling_group: Some("SG1".into()),
+                placement: PlacementKind::Foster,
+                max_distance_km: Some(20.0),
+            }],
+            sibling_groups: vec![],
+        }
+    }
+
+    fn fields(raw: RawDataset) -> Vec<(String, Option<String>, String)> {
+        Dataset::try_from(raw)
+            .expect_err("invalid")
+            .into_iter()
+            .map(|e| (e.table.to_string(), e.record, e.field))
+            .collect()
+    }
+
+    #[test]
+    fn a_valid_dataset_builds_with_resolved_references() {
+        let data = Dataset::try_from(valid()).expect("valid");
+        assert_eq!(data.places[0].free_places(), 1);
+        assert_eq!(data.children[0].anchor, data.schools[0].location);
+        assert_eq!(data.constellations[0].hub, Some(0));
+        // A group named by a child but not listed means `household`.
+        assert_eq!(
+            data.sibling_groups[0].keep_together,
+            KeepTogether::Household
+        );
+        assert_eq!(data.sibling_groups[0].members, vec![0]);
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once_with_record_and_field() {
+        let mut raw = valid();
+        raw.carers[0].occupied = 3;
+        raw.carers[0].location.lat = 91.0;
+        raw.carers[0].weekly_cost = f64::NAN;
+        raw.carers.push(RawCarer {
+            id: "FC1".into(),
+            min_age: 12,
+            max_age: 4,
+            weekly_cost: -1.0,
+            hub: false,
+            ..raw.carers[0].clone()
+        });
+        raw.children[0].school = Some("999".into());
+        raw.children[0].authority = "E99999999".into();
+        raw.children[0].max_distance_km = Some(0.0);
+        let got = fields(raw);
+        let expect = [
+            ("carers", "FC1", "occupied"),
+            ("carers", "FC1", "location.lat"),
+            ("carers", "FC1", "weekly_cost"),
+            ("carers", "FC1", "id"),
+            ("carers", "FC1", "min_age"),
+            ("children", "CH1", "school"),
+            ("children", "CH1", "authority"),
+            ("children", "CH1", "max_distance_km"),
+        ];
+        for (t, id, f) in expect {
+            assert!(
+                got.iter()
+                    .any(|(a, b, c)| a == t && b.as_deref() == Some(id) && c == f),
+                "missing {t} {id} {f} in {got:?}"
+            );
+        }
+        // The second FC1 is both a duplicate and a weekly_cost/min_age problem.
+        assert!(got.len() >= 9, "{got:?}");
+    }
+
+    #[test]
+    fn constellation_and_kinship_rules() {
+        let mut raw = valid();
+        raw.carers.push(RawCarer {
+            id: "FC2".into(),
+            ..raw.carers[0].clone()
+        }); // second hub of MB1
+        raw.carers.push(RawCarer {
+            id: "FC3".into(),
+            constellation: None,
+            ..raw.carers[0].clone()
+        }); // hub outside a constellation
+        raw.carers.push(RawCarer {
+            id: "FC4".into(),
+            hub: false,
+            constellation: None,
+            connected_children: vec!["CH1".into()],
+            ..raw.carers[0].clone()
+        });
+        raw.carers.push(RawCarer {
+            id: "FC5".into(),
+            hub: false,
+            constellation: None,
+            provider: Provider::Kinship,
+            connected_children: vec!["CH9".into()],
+            ..raw.carers[0].clone()
+        });
+        let got = fields(raw);
+        assert!(got.contains(&("carers".into(), Some("FC2".into()), "hub".into())));
+        assert!(got.contains(&("carers".into(), Some("FC3".into()), "hub".into())));
+        assert!(got.contains(&(
+            "carers".into(),
+            Some("FC4".into()),
+            "connected_children".into()
+        )));
+        assert!(got.contains(&(
+            "carers".into(),
+            Some("FC5".into()),
+            "connected_children".into()
+        )));
+        assert_eq!(got.len(), 4, "{got:?}");
+    }
+
+    #[test]
+    fn version_ids_and_empty_groups() {
+        let mut raw = valid();
+        raw.version = 2;
+        raw.sibling_groups.push(RawSiblingGroup {
+            id: "SG9".into(),
+            keep_together: KeepTogether::None,
+        });
+        raw.children[0].id = " ".into();
+        let got = fields(raw);
+        assert!(got.contains(&("dataset".into(), None, "version".into())));
+        assert!(got.contains(&("sibling_groups".into(), Some("SG9".into()), "id".into())));
+        assert!(got.contains(&("children".into(), Some(" ".into()), "id".into())));
+    }
+
+    #[test]
+    fn unknown_fields_are_rejected() {
+        let json = r#"{"id":"E1","name":"X","location":{"lat":1,"lon":2},"colour":"red"}"#;
+        assert!(serde_json::from_str::<RawAuthority>(json).is_err());
+        let ok = r#"{"id":"E1","name":"X","location":{"lat":1,"lon":2}}"#;
+        assert!(serde_json::from_str::<RawAuthority>(ok).is_ok());
     }
 }

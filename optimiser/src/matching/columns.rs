@@ -25,24 +25,37 @@ pub struct Pair {
 /// Every child's eligible places, cheapest first (ties by place index).
 pub fn eligible_pairs(data: &Dataset, index: &SpatialIndex, weights: &Weights) -> Vec<Vec<Pair>> {
     (0..data.children.len())
-        .map(|i| {
-            let child = &data.children[i];
-            let candidates: Vec<PlaceIdx> = match child.max_distance_km {
-                Some(limit) => index.within(&child.anchor, limit).collect(),
-                None => (0..data.places.len()).collect(),
-            };
-            let mut pairs: Vec<Pair> = candidates
-                .into_iter()
-                .filter_map(|j| {
-                    let km = child.anchor.distance_km(&data.places[j].location);
-                    eligibility::check(data, i, j, km).ok()?;
-                    Some(Pair { place: j, km, cost: weights.pair_cost(data.places[j].weekly_cost, km) })
-                })
-                .collect();
-            pairs.sort_by(|a, b| a.cost.total_cmp(&b.cost).then(a.place.cmp(&b.place)));
-            pairs
-        })
+        .map(|i| child_pairs(data, index, weights, i))
         .collect()
+}
+
+/// Child `i`'s eligible places, cheapest first (ties by place index). With a
+/// distance limit only the places the index finds within it are examined.
+pub fn child_pairs(
+    data: &Dataset,
+    index: &SpatialIndex,
+    weights: &Weights,
+    i: ChildIdx,
+) -> Vec<Pair> {
+    let child = &data.children[i];
+    let candidates: Vec<PlaceIdx> = match child.max_distance_km {
+        Some(limit) => index.within(&child.anchor, limit).collect(),
+        None => (0..data.places.len()).collect(),
+    };
+    let mut pairs: Vec<Pair> = candidates
+        .into_iter()
+        .filter_map(|j| {
+            let km = child.anchor.distance_km(&data.places[j].location);
+            eligibility::check(data, i, j, km).ok()?;
+            Some(Pair {
+                place: j,
+                km,
+                cost: weights.pair_cost(data.places[j].weekly_cost, km),
+            })
+        })
+        .collect();
+    pairs.sort_by(|a, b| a.cost.total_cmp(&b.cost).then(a.place.cmp(&b.place)));
+    pairs
 }
 
 /// A unit that is placed as one decision: a child on their own, or a sibling
@@ -100,9 +113,16 @@ pub enum ColumnKind {
     /// Whole group in one place.
     Together { group: GroupIdx, place: PlaceIdx },
     /// Group spread over the households of one constellation.
-    Spread { group: GroupIdx, constellation: ConstellationIdx },
+    Spread {
+        group: GroupIdx,
+        constellation: ConstellationIdx,
+    },
     /// One member of a spread group at a household of that constellation.
-    Member { child: ChildIdx, constellation: ConstellationIdx, place: PlaceIdx },
+    Member {
+        child: ChildIdx,
+        constellation: ConstellationIdx,
+        place: PlaceIdx,
+    },
 }
 
 /// A column: a binary variable, its objective coefficient and its rows.
@@ -152,12 +172,21 @@ impl Pool {
     }
 
     fn capacity_row(&mut self, data: &Dataset, j: PlaceIdx) -> usize {
-        self.row(RowKey::Capacity(j), data.places[j].free_places() as f64, false)
+        self.row(
+            RowKey::Capacity(j),
+            data.places[j].free_places() as f64,
+            false,
+        )
     }
 
     fn push(&mut self, unit: usize, kind: ColumnKind, coef: f64, rows: Vec<(usize, f64)>) {
         let owner = rows[0].0;
-        self.columns.push(Column { kind, coef, rows, owner });
+        self.columns.push(Column {
+            kind,
+            coef,
+            rows,
+            owner,
+        });
         self.by_unit[unit].push(self.columns.len() - 1);
     }
 
@@ -169,7 +198,10 @@ impl Pool {
 
 /// Builds the full column pool for `units` from the eligible pairs.
 pub fn build_pool(data: &Dataset, pairs: &[Vec<Pair>], units: &[Unit], weights: &Weights) -> Pool {
-    let mut pool = Pool { by_unit: vec![Vec::new(); units.len()], ..Pool::default() };
+    let mut pool = Pool {
+        by_unit: vec![Vec::new(); units.len()],
+        ..Pool::default()
+    };
     let w_u = weights.unplaced;
     for (u, unit) in units.iter().enumerate() {
         match *unit {
@@ -177,7 +209,10 @@ pub fn build_pool(data: &Dataset, pairs: &[Vec<Pair>], units: &[Unit], weights: 
                 let owner = pool.row(RowKey::Child(i), 1.0, false);
                 for p in &pairs[i] {
                     let cap = pool.capacity_row(data, p.place);
-                    let kind = ColumnKind::Single { child: i, place: p.place };
+                    let kind = ColumnKind::Single {
+                        child: i,
+                        place: p.place,
+                    };
                     pool.push(u, kind, p.cost - w_u, vec![(owner, 1.0), (cap, 1.0)]);
                 }
             }
@@ -187,7 +222,14 @@ pub fn build_pool(data: &Dataset, pairs: &[Vec<Pair>], units: &[Unit], weights: 
     pool
 }
 
-fn group_columns(pool: &mut Pool, data: &Dataset, pairs: &[Vec<Pair>], u: usize, g: GroupIdx, w_u: f64) {
+fn group_columns(
+    pool: &mut Pool,
+    data: &Dataset,
+    pairs: &[Vec<Pair>],
+    u: usize,
+    g: GroupIdx,
+    w_u: f64,
+) {
     let group = &data.sibling_groups[g];
     let size = group.members.len();
     let owner = pool.row(RowKey::Group(g), 1.0, false);
@@ -206,7 +248,8 @@ fn group_columns(pool: &mut Pool, data: &Dataset, pairs: &[Vec<Pair>], u: usize,
             let place = &data.places[j];
             n == size
                 && place.free_places() as usize >= size
-                && (group.keep_together == KeepTogether::Household || place.constellation().is_none())
+                && (group.keep_together == KeepTogether::Household
+                    || place.constellation().is_none())
         })
         .map(|(j, (_, cost))| (j, cost))
         .collect();
@@ -214,32 +257,64 @@ fn group_columns(pool: &mut Pool, data: &Dataset, pairs: &[Vec<Pair>], u: usize,
     for (j, cost) in together {
         let cap = pool.capacity_row(data, j);
         let kind = ColumnKind::Together { group: g, place: j };
-        pool.push(u, kind, cost - w_u * size as f64, vec![(owner, 1.0), (cap, size as f64)]);
+        pool.push(
+            u,
+            kind,
+            cost - w_u * size as f64,
+            vec![(owner, 1.0), (cap, size as f64)],
+        );
     }
     if group.keep_together != KeepTogether::Constellation {
         return;
     }
     for (k, constellation) in data.constellations.iter().enumerate() {
-        let in_k = |i: ChildIdx| pairs[i].iter().filter(move |p| data.places[p.place].constellation() == Some(k));
+        let in_k = |i: ChildIdx| {
+            pairs[i]
+                .iter()
+                .filter(move |p| data.places[p.place].constellation() == Some(k))
+        };
         if group.members.iter().any(|&i| in_k(i).next().is_none()) {
             continue;
         }
-        let mut reachable: Vec<PlaceIdx> = group.members.iter().flat_map(|&i| in_k(i).map(|p| p.place)).collect();
+        let mut reachable: Vec<PlaceIdx> = group
+            .members
+            .iter()
+            .flat_map(|&i| in_k(i).map(|p| p.place))
+            .collect();
         reachable.sort_unstable();
         reachable.dedup();
-        let room: usize = reachable.iter().map(|&j| data.places[j].free_places() as usize).sum();
+        let room: usize = reachable
+            .iter()
+            .map(|&j| data.places[j].free_places() as usize)
+            .sum();
         if room < size || constellation.households.is_empty() {
             continue;
         }
-        let links: Vec<usize> = group.members.iter().map(|&i| pool.row(RowKey::Link(i, k), 0.0, true)).collect();
+        let links: Vec<usize> = group
+            .members
+            .iter()
+            .map(|&i| pool.row(RowKey::Link(i, k), 0.0, true))
+            .collect();
         let mut rows = vec![(owner, 1.0)];
         rows.extend(links.iter().map(|&r| (r, -1.0)));
-        pool.push(u, ColumnKind::Spread { group: g, constellation: k }, -w_u * size as f64, rows);
+        pool.push(
+            u,
+            ColumnKind::Spread {
+                group: g,
+                constellation: k,
+            },
+            -w_u * size as f64,
+            rows,
+        );
         for (m, &i) in group.members.iter().enumerate() {
             let member_pairs: Vec<Pair> = in_k(i).copied().collect();
             for p in member_pairs {
                 let cap = pool.capacity_row(data, p.place);
-                let kind = ColumnKind::Member { child: i, constellation: k, place: p.place };
+                let kind = ColumnKind::Member {
+                    child: i,
+                    constellation: k,
+                    place: p.place,
+                };
                 pool.push(u, kind, p.cost, vec![(links[m], 1.0), (cap, 1.0)]);
             }
         }

@@ -57,9 +57,12 @@ use crate::dataset::{Dataset, PlaceIdx};
 use crate::geography::SpatialIndex;
 use crate::solver::{SolveOptions, SolverError};
 
-pub use columns::{eligible_pairs, Pair};
-pub use solution::{Assignment, Breakdown, MatchSolution, ModelStats, SiblingOutcome, Unplaced, UnplacedReason};
+pub use columns::{child_pairs, eligible_pairs, Pair};
+pub use solution::{
+    Assignment, Breakdown, MatchSolution, ModelStats, SiblingOutcome, Unplaced, UnplacedReason,
+};
 
+pub(crate) use columns::group_is_unit as columns_group_is_unit;
 pub(crate) use columns::{build_pool, units, ColumnKind, Pool, Unit};
 
 /// Default cost per km per week of distance from the anchor.
@@ -79,7 +82,10 @@ pub struct Weights {
 
 impl Default for Weights {
     fn default() -> Self {
-        Weights { distance: DEFAULT_DISTANCE_WEIGHT, unplaced: DEFAULT_UNPLACED_PENALTY }
+        Weights {
+            distance: DEFAULT_DISTANCE_WEIGHT,
+            unplaced: DEFAULT_UNPLACED_PENALTY,
+        }
     }
 }
 
@@ -91,9 +97,14 @@ impl Weights {
 
     /// Checks that both weights are finite and non-negative.
     pub fn validate(&self) -> Result<(), MatchError> {
-        for (name, v) in [("distance weight", self.distance), ("unplaced penalty", self.unplaced)] {
+        for (name, v) in [
+            ("distance weight", self.distance),
+            ("unplaced penalty", self.unplaced),
+        ] {
             if !v.is_finite() || v < 0.0 {
-                return Err(MatchError::InvalidConfig(format!("{name} must be a finite number ≥ 0, got {v}")));
+                return Err(MatchError::InvalidConfig(format!(
+                    "{name} must be a finite number ≥ 0, got {v}"
+                )));
             }
         }
         Ok(())
@@ -117,7 +128,10 @@ pub enum Strategy {
 
 impl Default for Strategy {
     fn default() -> Self {
-        Strategy::Pricing { initial_per_owner: 6, add_per_owner: 4 }
+        Strategy::Pricing {
+            initial_per_owner: 6,
+            add_per_owner: 4,
+        }
     }
 }
 
@@ -136,12 +150,21 @@ pub struct MatchConfig {
 
 /// A placement fixed before solving (used for system impact).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Fixed {
-    /// A child; if in a group kept together, the whole group is fixed.
-    pub child: usize,
-    /// Where the child (or group) goes. For a `constellation` group this may
-    /// be any household of the constellation (the group is then spread there).
-    pub place: PlaceIdx,
+pub enum Fixed {
+    /// A child (with their group, if it is kept together) at a place.
+    Place {
+        /// The child.
+        child: usize,
+        /// The place.
+        place: PlaceIdx,
+    },
+    /// A `constellation` sibling group spread over a constellation's households.
+    Spread {
+        /// The group.
+        group: usize,
+        /// The constellation.
+        constellation: usize,
+    },
 }
 
 /// Errors from a batch solve.
@@ -174,11 +197,16 @@ pub fn solve(data: &Dataset, config: &MatchConfig) -> Result<MatchSolution, Matc
     config.weights.validate()?;
     if let Some(t) = config.solve.time_limit {
         if !t.is_finite() || t <= 0.0 {
-            return Err(MatchError::InvalidConfig(format!("time limit must be a positive number of seconds, got {t}")));
+            return Err(MatchError::InvalidConfig(format!(
+                "time limit must be a positive number of seconds, got {t}"
+            )));
         }
     }
     if !(config.solve.mip_rel_gap.is_finite() && config.solve.mip_rel_gap >= 0.0) {
-        return Err(MatchError::InvalidConfig(format!("gap must be ≥ 0, got {}", config.solve.mip_rel_gap)));
+        return Err(MatchError::InvalidConfig(format!(
+            "gap must be ≥ 0, got {}",
+            config.solve.mip_rel_gap
+        )));
     }
     let started = Instant::now();
     let index = SpatialIndex::new(data.places.iter().map(|p| &p.location));
@@ -193,7 +221,10 @@ pub fn solve(data: &Dataset, config: &MatchConfig) -> Result<MatchSolution, Matc
     let w_u = config.weights.unplaced;
     let constant = w_u * data.children.len() as f64;
     // Each child costs at least min(w_unplaced, its cheapest eligible pair).
-    let trivial_bound: f64 = pairs.iter().map(|p| p.first().map_or(w_u, |p| p.cost.min(w_u))).sum();
+    let trivial_bound: f64 = pairs
+        .iter()
+        .map(|p| p.first().map_or(w_u, |p| p.cost.min(w_u)))
+        .sum();
     let outcome = pricing::solve(&pool, config, &forced, constant, trivial_bound)?;
     let placement = solution::decode(data, &pool, &outcome.selected);
     let objective = checker::check(data, &config.weights, &placement)
@@ -205,37 +236,86 @@ pub fn solve(data: &Dataset, config: &MatchConfig) -> Result<MatchSolution, Matc
         rows_in_model: outcome.rows_in_model,
         lp_rounds: outcome.lp_rounds,
         mip_rounds: outcome.mip_rounds,
+        lp_bound: if outcome.lp_bound.is_finite() {
+            outcome.lp_bound + constant
+        } else {
+            trivial_bound
+        },
         build_ms: (pool_time + outcome.build).as_secs_f64() * 1000.0,
     };
-    let bound = (outcome.bound + constant).min(objective).max(trivial_bound.min(objective));
-    Ok(solution::report(data, config, &pairs, &pool, &units, placement, objective, bound, outcome.status, stats, started.elapsed(), outcome.solve))
+    let bound = (outcome.bound + constant)
+        .min(objective)
+        .max(trivial_bound.min(objective));
+    Ok(solution::report(
+        data,
+        config,
+        &pairs,
+        &pool,
+        &units,
+        placement,
+        objective,
+        bound,
+        outcome.status,
+        stats,
+        started.elapsed(),
+        outcome.solve,
+    ))
 }
 
-fn forced_columns(data: &Dataset, pool: &Pool, units: &[Unit], fixed: &Fixed) -> Result<Vec<usize>, MatchError> {
-    let child = data.children.get(fixed.child).ok_or_else(|| MatchError::NotAnOption("unknown child".into()))?;
-    let place = data.places.get(fixed.place).ok_or_else(|| MatchError::NotAnOption("unknown place".into()))?;
-    let u = units
-        .iter()
-        .position(|u| match *u {
-            Unit::Single(i) => i == fixed.child,
-            Unit::Group(g) => Some(g) == child.sibling_group,
-        })
-        .ok_or_else(|| MatchError::NotAnOption("child not found among units".into()))?;
-    let cols = &pool.by_unit[u];
-    let together = cols.iter().copied().find(|&c| match pool.columns[c].kind {
-        ColumnKind::Single { place, .. } | ColumnKind::Together { place, .. } => place == fixed.place,
-        _ => false,
-    });
-    if let Some(c) = together {
-        return Ok(vec![c]);
-    }
-    // A constellation group spread with this child at that household.
-    let spread = cols.iter().copied().find(|&c| matches!(pool.columns[c].kind, ColumnKind::Member { child, place, .. } if child == fixed.child && place == fixed.place));
-    if let Some(m) = spread {
-        let ColumnKind::Member { constellation, .. } = pool.columns[m].kind else { unreachable!() };
-        if let Some(s) = cols.iter().copied().find(|&c| matches!(pool.columns[c].kind, ColumnKind::Spread { constellation: k, .. } if k == constellation)) {
-            return Ok(vec![s, m]);
+fn forced_columns(
+    data: &Dataset,
+    pool: &Pool,
+    units: &[Unit],
+    fixed: &Fixed,
+) -> Result<Vec<usize>, MatchError> {
+    let unit_of = |wanted: Unit| units.iter().position(|u| *u == wanted);
+    let found = match *fixed {
+        Fixed::Place { child, place } => {
+            let c = data.children.get(child).ok_or_else(|| MatchError::NotAnOption(format!("no child at index {child}")))?;
+            let unit = match c.sibling_group {
+                Some(g) if columns::group_is_unit(data, g) => Unit::Group(g),
+                _ => Unit::Single(child),
+            };
+            unit_of(unit).and_then(|u| {
+                pool.by_unit[u].iter().copied().find(|&k| match pool.columns[k].kind {
+                    ColumnKind::Single { place: p, .. } | ColumnKind::Together { place: p, .. } => p == place,
+                    _ => false,
+                })
+            })
+        }
+        Fixed::Spread { group, constellation } => unit_of(Unit::Group(group)).and_then(|u| {
+            pool.by_unit[u]
+                .iter()
+                .copied()
+                .find(|&k| matches!(pool.columns[k].kind, ColumnKind::Spread { constellation: c, .. } if c == constellation))
+        }),
+    };
+    if let (None, Fixed::Place { child, place }) = (found, fixed) {
+        if let Some(all_here) = spread_in_one_household(data, pool, units, *child, *place) {
+            return Ok(all_here);
         }
     }
-    Err(MatchError::NotAnOption(format!("{} is not an option for child {}", place.id, child.id)))
+    found.map(|c| vec![c]).ok_or_else(|| {
+        MatchError::NotAnOption(format!("{fixed:?} is not an option in this dataset"))
+    })
+}
+
+/// A `constellation` group placed together at a household inside a
+/// constellation is the spread option with every member at that household.
+fn spread_in_one_household(
+    data: &Dataset,
+    pool: &Pool,
+    units: &[Unit],
+    child: usize,
+    place: PlaceIdx,
+) -> Option<Vec<usize>> {
+    let g = data.children.get(child)?.sibling_group?;
+    let k = data.places.get(place)?.constellation()?;
+    let u = units.iter().position(|x| *x == Unit::Group(g))?;
+    let cols = &pool.by_unit[u];
+    let mut forced = vec![*cols.iter().find(|&&c| matches!(pool.columns[c].kind, ColumnKind::Spread { constellation, .. } if constellation == k))?];
+    for &i in &data.sibling_groups[g].members {
+        forced.push(*cols.iter().find(|&&c| matches!(pool.columns[c].kind, ColumnKind::Member { child, place: p, .. } if child == i && p == place))?);
+    }
+    Some(forced)
 }

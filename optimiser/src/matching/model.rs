@@ -44,7 +44,11 @@ pub fn build(pool: &Pool, active: &[usize], integer: bool, forced: &[usize]) -> 
         for (r, row) in pool.rows.iter().enumerate() {
             if used[r] && keep(&row.key) {
                 let e = std::mem::take(&mut lhs[r]);
-                problem.add_constraint(if row.equality { e.eq(row.rhs) } else { e.leq(row.rhs) });
+                problem.add_constraint(if row.equality {
+                    e.eq(row.rhs)
+                } else {
+                    e.leq(row.rhs)
+                });
                 rows.push(r);
             }
         }

@@ -44,6 +44,8 @@ pub struct Outcome {
     pub lp_rounds: usize,
     /// MIP solves.
     pub mip_rounds: usize,
+    /// The Lagrangian (LP) bound L of the full model, model units.
+    pub lp_bound: f64,
     /// Time spent building models.
     pub build: Duration,
     /// Time spent inside HiGHS.
@@ -51,7 +53,10 @@ pub struct Outcome {
 }
 
 fn seconds_left(config: &MatchConfig, started: Instant) -> Option<f64> {
-    config.solve.time_limit.map(|t| (t - started.elapsed().as_secs_f64()).max(0.0))
+    config
+        .solve
+        .time_limit
+        .map(|t| (t - started.elapsed().as_secs_f64()).max(0.0))
 }
 
 fn out_of_time(config: &MatchConfig, started: Instant) -> bool {
@@ -74,20 +79,33 @@ fn initial(pool: &Pool, per_owner: usize, forced: &[usize]) -> Vec<usize> {
 
 /// Reduced costs of every pool column under duals `pi`.
 fn reduced_costs(pool: &Pool, pi: &[f64]) -> Vec<f64> {
-    pool.columns.iter().map(|c| c.coef - c.rows.iter().map(|&(r, a)| a * pi[r]).sum::<f64>()).collect()
+    pool.columns
+        .iter()
+        .map(|c| c.coef - c.rows.iter().map(|&(r, a)| a * pi[r]).sum::<f64>())
+        .collect()
 }
 
 /// The Lagrangian bound L(π) of step 3.
 fn lagrangian_bound(pool: &Pool, pi: &[f64], rc: &[f64], forced: &[usize]) -> f64 {
     let rows: f64 = pool.rows.iter().zip(pi).map(|(row, p)| row.rhs * p).sum();
-    let cols: f64 = rc.iter().enumerate().map(|(c, &r)| if forced.contains(&c) { r } else { r.min(0.0) }).sum();
+    let cols: f64 = rc
+        .iter()
+        .enumerate()
+        .map(|(c, &r)| if forced.contains(&c) { r } else { r.min(0.0) })
+        .sum();
     rows + cols
 }
 
 /// Solves the full pool's model (see module doc) and returns the selected columns.
 /// `true_lower_bound` is a lower bound on the objective *with* its constant
 /// `constant`, used to turn the relative gap into HiGHS' absolute gap.
-pub fn solve(pool: &Pool, config: &MatchConfig, forced: &[usize], constant: f64, true_lower_bound: f64) -> Result<Outcome, SolverError> {
+pub fn solve(
+    pool: &Pool,
+    config: &MatchConfig,
+    forced: &[usize],
+    constant: f64,
+    true_lower_bound: f64,
+) -> Result<Outcome, SolverError> {
     let started = Instant::now();
     let mut out = Outcome {
         selected: forced.to_vec(),
@@ -97,6 +115,7 @@ pub fn solve(pool: &Pool, config: &MatchConfig, forced: &[usize], constant: f64,
         rows_in_model: 0,
         lp_rounds: 0,
         mip_rounds: 0,
+        lp_bound: f64::NEG_INFINITY,
         build: Duration::ZERO,
         solve: Duration::ZERO,
     };
@@ -105,7 +124,13 @@ pub fn solve(pool: &Pool, config: &MatchConfig, forced: &[usize], constant: f64,
     }
     let (mut active, per_owner) = match config.strategy {
         Strategy::Full => ((0..pool.columns.len()).collect::<Vec<_>>(), 0),
-        Strategy::Pricing { initial_per_owner, add_per_owner } => (initial(pool, initial_per_owner, forced), add_per_owner.max(1)),
+        Strategy::Pricing {
+            initial_per_owner,
+            add_per_owner,
+        } => (
+            initial(pool, initial_per_owner, forced),
+            add_per_owner.max(1),
+        ),
     };
     let mut in_model = vec![false; pool.columns.len()];
     active.iter().for_each(|&c| in_model[c] = true);
@@ -119,7 +144,15 @@ pub fn solve(pool: &Pool, config: &MatchConfig, forced: &[usize], constant: f64,
             let t = Instant::now();
             let built = model::build(pool, &active, false, forced);
             out.build += t.elapsed();
-            let lp = solver::run(built.problem, Call { options: &config.solve, seconds_left: seconds_left(config, started), mip_abs_gap: None, start: None })?;
+            let lp = solver::run(
+                built.problem,
+                Call {
+                    options: &config.solve,
+                    seconds_left: seconds_left(config, started),
+                    mip_abs_gap: None,
+                    start: None,
+                },
+            )?;
             out.solve += lp.elapsed;
             out.lp_rounds += 1;
             pi.iter_mut().for_each(|p| *p = 0.0);
@@ -130,7 +163,10 @@ pub fn solve(pool: &Pool, config: &MatchConfig, forced: &[usize], constant: f64,
             rc = reduced_costs(pool, &pi);
             lower = lagrangian_bound(pool, &pi, &rc, forced);
             let tolerance = 1e-7 * (1.0 + lp.objective.abs());
-            let mut best: Vec<(f64, usize)> = (0..pool.columns.len()).filter(|&c| !in_model[c] && rc[c] < -tolerance).map(|c| (rc[c], c)).collect();
+            let mut best: Vec<(f64, usize)> = (0..pool.columns.len())
+                .filter(|&c| !in_model[c] && rc[c] < -tolerance)
+                .map(|c| (rc[c], c))
+                .collect();
             if best.is_empty() || out_of_time(config, started) {
                 break;
             }
@@ -147,8 +183,10 @@ pub fn solve(pool: &Pool, config: &MatchConfig, forced: &[usize], constant: f64,
         }
     }
 
+    out.lp_bound = lower;
     // Phase 2: restricted MIP, completed until the certificate holds.
-    let abs_gap = config.solve.mip_rel_gap.max(0.0) * true_lower_bound.max(lower + constant).max(1.0);
+    let abs_gap =
+        config.solve.mip_rel_gap.max(0.0) * true_lower_bound.max(lower + constant).max(1.0);
     let mut start: Option<Vec<f64>> = None;
     loop {
         let t = Instant::now();
@@ -158,15 +196,29 @@ pub fn solve(pool: &Pool, config: &MatchConfig, forced: &[usize], constant: f64,
         out.columns_in_model = active.len();
         let mip = solver::run(
             built.problem,
-            Call { options: &config.solve, seconds_left: seconds_left(config, started), mip_abs_gap: Some(abs_gap), start: start.as_deref() },
+            Call {
+                options: &config.solve,
+                seconds_left: seconds_left(config, started),
+                mip_abs_gap: Some(abs_gap),
+                start: start.as_deref(),
+            },
         )?;
         out.solve += mip.elapsed;
         out.mip_rounds += 1;
-        out.selected = active.iter().zip(&mip.columns).filter(|(_, &v)| v > 0.5).map(|(&c, _)| c).collect();
+        out.selected = active
+            .iter()
+            .zip(&mip.columns)
+            .filter(|(_, &v)| v > 0.5)
+            .map(|(&c, _)| c)
+            .collect();
         out.status = mip.status;
         let left_out = || (0..pool.columns.len()).filter(|&c| !in_model[c]);
         let min_left_out = left_out().map(|c| rc[c]).fold(f64::INFINITY, f64::min);
-        out.bound = if min_left_out.is_finite() { mip.bound.min(lower + min_left_out.max(0.0)) } else { mip.bound };
+        out.bound = if min_left_out.is_finite() {
+            mip.bound.min(lower + min_left_out.max(0.0))
+        } else {
+            mip.bound
+        };
         if mip.status != SolveStatus::Optimal || matches!(config.strategy, Strategy::Full) {
             return Ok(out);
         }

@@ -107,6 +107,8 @@ pub struct ModelStats {
     pub lp_rounds: usize,
     /// MIP solves.
     pub mip_rounds: usize,
+    /// Lower bound from the LP relaxation of the full model (with the objective constant).
+    pub lp_bound: f64,
     /// Time building the pool and the models, ms.
     pub build_ms: f64,
 }
@@ -144,7 +146,9 @@ pub fn decode(data: &Dataset, pool: &Pool, selected: &[usize]) -> Vec<Option<Pla
     let mut placement = vec![None; data.children.len()];
     for &c in selected {
         match pool.columns[c].kind {
-            ColumnKind::Single { child, place } | ColumnKind::Member { child, place, .. } => placement[child] = Some(place),
+            ColumnKind::Single { child, place } | ColumnKind::Member { child, place, .. } => {
+                placement[child] = Some(place)
+            }
             ColumnKind::Together { group, place } => {
                 for &i in &data.sibling_groups[group].members {
                     placement[i] = Some(place);
@@ -184,8 +188,12 @@ pub(super) fn report(
             child: child.id.clone(),
             place: place.id.clone(),
             kind: if place.is_carer() { "carer" } else { "home" },
-            sibling_group: child.sibling_group.map(|g| data.sibling_groups[g].id.clone()),
-            constellation: place.constellation().map(|k| data.constellations[k].id.clone()),
+            sibling_group: child
+                .sibling_group
+                .map(|g| data.sibling_groups[g].id.clone()),
+            constellation: place
+                .constellation()
+                .map(|k| data.constellations[k].id.clone()),
             distance_km: km,
             weekly_cost: place.weekly_cost,
             cost: w.pair_cost(place.weekly_cost, km),
@@ -197,7 +205,11 @@ pub(super) fn report(
     breakdown.unplaced_penalty = w.unplaced * breakdown.children_unplaced as f64;
     breakdown.siblings = siblings(data, &placement);
     let unplaced = unplaced_reasons(data, pairs, pool, units, &placement, status);
-    let gap = if objective > 0.0 { ((objective - bound) / objective).max(0.0) } else { 0.0 };
+    let gap = if objective > 0.0 {
+        ((objective - bound) / objective).max(0.0)
+    } else {
+        0.0
+    };
     MatchSolution {
         status,
         objective,
@@ -219,12 +231,18 @@ fn siblings(data: &Dataset, placement: &[Option<PlaceIdx>]) -> SiblingOutcome {
         out.groups += 1;
         let places: Vec<Option<PlaceIdx>> = g.members.iter().map(|&i| placement[i]).collect();
         let distinct: BTreeSet<PlaceIdx> = places.iter().flatten().copied().collect();
-        let constellations: BTreeSet<Option<usize>> = distinct.iter().map(|&j| data.places[j].constellation()).collect();
+        let constellations: BTreeSet<Option<usize>> = distinct
+            .iter()
+            .map(|&j| data.places[j].constellation())
+            .collect();
         if distinct.is_empty() {
             out.not_placed += 1;
         } else if places.iter().all(Option::is_some) && distinct.len() == 1 {
             out.same_household += 1;
-        } else if places.iter().all(Option::is_some) && constellations.len() == 1 && constellations.iter().all(Option::is_some) {
+        } else if places.iter().all(Option::is_some)
+            && constellations.len() == 1
+            && constellations.iter().all(Option::is_some)
+        {
             out.same_constellation += 1;
         } else {
             out.split += 1;
@@ -270,8 +288,12 @@ fn unplaced_reasons(
             // Is some option still open (room for the whole unit) at a cost above the penalty?
             let open = pool.by_unit[u].iter().any(|&c| match pool.columns[c].kind {
                 ColumnKind::Single { place, .. } => room[place] >= 1,
-                ColumnKind::Together { place, group } => room[place] as usize >= data.sibling_groups[group].members.len(),
-                ColumnKind::Spread { constellation, .. } => spread_fits(data, pairs, &members, constellation, &room),
+                ColumnKind::Together { place, group } => {
+                    room[place] as usize >= data.sibling_groups[group].members.len()
+                }
+                ColumnKind::Spread { constellation, .. } => {
+                    spread_fits(data, pairs, &members, constellation, &room)
+                }
                 ColumnKind::Member { .. } => false,
             });
             if open {
@@ -287,13 +309,24 @@ fn unplaced_reasons(
     reasons
         .into_iter()
         .enumerate()
-        .filter_map(|(i, r)| r.map(|reason| Unplaced { child: data.children[i].id.clone(), reason }))
+        .filter_map(|(i, r)| {
+            r.map(|reason| Unplaced {
+                child: data.children[i].id.clone(),
+                reason,
+            })
+        })
         .collect()
 }
 
 /// Whether the members could still be spread over constellation `k` with the
 /// room left: an exact search over the members' open households (groups are small).
-fn spread_fits(data: &Dataset, pairs: &[Vec<Pair>], members: &[usize], k: usize, room: &[u32]) -> bool {
+fn spread_fits(
+    data: &Dataset,
+    pairs: &[Vec<Pair>],
+    members: &[usize],
+    k: usize,
+    room: &[u32],
+) -> bool {
     fn place(options: &[Vec<PlaceIdx>], m: usize, room: &mut [u32]) -> bool {
         if m == options.len() {
             return true;
@@ -312,7 +345,13 @@ fn spread_fits(data: &Dataset, pairs: &[Vec<Pair>], members: &[usize], k: usize,
     }
     let options: Vec<Vec<PlaceIdx>> = members
         .iter()
-        .map(|&i| pairs[i].iter().map(|p| p.place).filter(|&j| data.places[j].constellation() == Some(k)).collect())
+        .map(|&i| {
+            pairs[i]
+                .iter()
+                .map(|p| p.place)
+                .filter(|&j| data.places[j].constellation() == Some(k))
+                .collect()
+        })
         .collect();
     place(&options, 0, &mut room.to_vec())
 }

@@ -1,0 +1,29 @@
+//! One-off scale measurements for BENCHMARKS.md (too slow for criterion):
+//! `cargo run --example scale -- [batch|naive|stock] [seed]`.
+
+use optimiser::generator::{generate, GeneratorSpec};
+use optimiser::matching::{solve, MatchConfig, Strategy};
+use optimiser::solver::SolveOptions;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let what = args.get(1).map(String::as_str).unwrap_or("batch");
+    let seed: u64 = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(2026);
+    let (spec, config) = match what {
+        "naive" => (GeneratorSpec::new(seed, 500, 2000, 150), MatchConfig { strategy: Strategy::Full, ..MatchConfig::default() }),
+        "stock" => (
+            GeneratorSpec::new(seed, 5000, 3000, 300),
+            MatchConfig { solve: SolveOptions { time_limit: Some(60.0), ..SolveOptions::default() }, ..MatchConfig::default() },
+        ),
+        _ => (GeneratorSpec::new(seed, 500, 2000, 150), MatchConfig::default()),
+    };
+    let data = generate(&spec).expect("generated data is valid");
+    let s = solve(&data, &config).expect("solves");
+    let grouped = data.children.iter().filter(|c| c.sibling_group.is_some()).count();
+    println!(
+        "{what} seed {seed}: {} children ({grouped} in sibling groups), {} places; status {:?}, objective {:.2}, bound {:.2}, gap {:.2e}; total {:.0} ms (build {:.0} ms, HiGHS {:.0} ms); pairs {}, columns {} -> {} in model, {} rows, {} LP rounds, {} MIP rounds; placed {}, unplaced {}",
+        data.children.len(), data.places.len(), s.status, s.objective, s.bound, s.gap, s.total_ms, s.model.build_ms, s.solve_ms,
+        s.model.eligible_pairs, s.model.columns_total, s.model.columns_in_model, s.model.rows_in_model, s.model.lp_rounds, s.model.mip_rounds,
+        s.breakdown.children_placed, s.breakdown.children_unplaced
+    );
+}
