@@ -50,13 +50,12 @@ impl fmt::Display for Problem {
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     /// A file or folder could not be read or written.
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {error}", path.display())]
     Io {
         /// The path.
         path: PathBuf,
-        /// The I/O error.
-        #[source]
-        source: std::io::Error,
+        /// The I/O error (in the message, so not also a `source`).
+        error: std::io::Error,
     },
     /// The dataset has problems; all of them are listed.
     #[error("{}", list_problems(.0))]
@@ -66,13 +65,33 @@ pub enum ApiError {
     InvalidArgument(String),
     /// The batch solve failed.
     #[error("matching failed: {0}")]
-    Match(#[from] MatchError),
+    Match(MatchError),
     /// Ranking failed.
     #[error("ranking failed: {0}")]
-    Rank(#[from] RankError),
+    Rank(RankError),
     /// Output could not be serialised.
     #[error("could not write JSON: {0}")]
-    Json(#[from] serde_json::Error),
+    Json(serde_json::Error),
+}
+
+// The inner errors are part of each message, so they are not also exposed as
+// `source()` (that would print them twice in an error chain).
+impl From<MatchError> for ApiError {
+    fn from(e: MatchError) -> Self {
+        ApiError::Match(e)
+    }
+}
+
+impl From<RankError> for ApiError {
+    fn from(e: RankError) -> Self {
+        ApiError::Rank(e)
+    }
+}
+
+impl From<serde_json::Error> for ApiError {
+    fn from(e: serde_json::Error) -> Self {
+        ApiError::Json(e)
+    }
 }
 
 fn list_problems(problems: &[Problem]) -> String {
@@ -104,10 +123,20 @@ impl ApiError {
         }
     }
 
-    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+    /// Whether this is a write to a closed pipe (`placement … | head`), which
+    /// the binary treats as a normal end.
+    pub fn is_broken_pipe(&self) -> bool {
+        match self {
+            ApiError::Io { error, .. } => error.kind() == std::io::ErrorKind::BrokenPipe,
+            ApiError::Json(e) => e.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe),
+            _ => false,
+        }
+    }
+
+    pub(crate) fn io(path: impl Into<PathBuf>, error: std::io::Error) -> Self {
         ApiError::Io {
             path: path.into(),
-            source,
+            error,
         }
     }
 }

@@ -18,6 +18,12 @@ fn main() -> ExitCode {
     let cli = api::cli::Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e)
+            if e.downcast_ref::<api::ApiError>()
+                .is_some_and(api::ApiError::is_broken_pipe) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("error: {e:#}");
             let code = e
