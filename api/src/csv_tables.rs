@@ -234,10 +234,12 @@ impl Row<'_> {
         }
     }
 
-    fn choice<T: Copy>(&mut self, field: &str, options: &[(&str, T)], default: Option<T>) -> T
-    where
-        T: Default,
-    {
+    fn choice<T: Copy + Default>(
+        &mut self,
+        field: &str,
+        options: &[(&str, T)],
+        default: Option<T>,
+    ) -> T {
         let v = self.cell(field).to_string();
         if v.is_empty() {
             if let Some(d) = default {
