@@ -132,7 +132,7 @@ pub struct GenerateArgs {
     /// Children's homes.
     #[arg(long, value_name = "N")]
     pub homes: usize,
-    /// Write here instead of standard output (a folder if it has no `.json` extension and `--csv` is given).
+    /// Write the JSON here instead of standard output (with `--csv`: the folder to write).
     #[arg(long, value_name = "PATH")]
     pub out: Option<PathBuf>,
     /// Write a folder of CSV files to `--out` instead of JSON.
