@@ -22,7 +22,9 @@ fn rank_one_child(c: &mut Criterion) {
         .id
         .clone();
     let config = RankConfig::default();
-    c.bench_function("rank_top10_of_5000_places", |b| b.iter(|| black_box(ranker.rank(&child, &config).expect("ranks"))));
+    c.bench_function("rank_top10_of_5000_places", |b| {
+        b.iter(|| black_box(ranker.rank(&child, &config).expect("ranks")))
+    });
     c.bench_function("rank_top10_of_5000_places_with_index_build", |b| {
         b.iter(|| black_box(Ranker::new(&data).rank(&child, &config).expect("ranks")))
     });
@@ -39,7 +41,9 @@ fn batch_500(c: &mut Criterion) {
     let data = generate(&GeneratorSpec::new(2026, 500, 2000, 150)).expect("valid");
     let mut group = c.benchmark_group("batch");
     group.sample_size(10);
-    group.bench_function("500_children_2000_carers_150_homes", |b| b.iter(|| black_box(batch(&data))));
+    group.bench_function("500_children_2000_carers_150_homes", |b| {
+        b.iter(|| black_box(batch(&data)))
+    });
     group.finish();
 }
 

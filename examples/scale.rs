@@ -10,16 +10,40 @@ fn main() {
     let what = args.get(1).map(String::as_str).unwrap_or("batch");
     let seed: u64 = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(2026);
     let (spec, config) = match what {
-        "naive" => (GeneratorSpec::new(seed, 500, 2000, 150), MatchConfig { strategy: Strategy::Full, ..MatchConfig::default() }),
+        "naive" => (
+            GeneratorSpec::new(seed, 500, 2000, 150),
+            MatchConfig {
+                strategy: Strategy::Full,
+                ..MatchConfig::default()
+            },
+        ),
         "stock" => (
             GeneratorSpec::new(seed, 5000, 3000, 300),
-            MatchConfig { solve: SolveOptions { time_limit: Some(60.0), ..SolveOptions::default() }, ..MatchConfig::default() },
+            MatchConfig {
+                solve: SolveOptions {
+                    time_limit: Some(60.0),
+                    ..SolveOptions::default()
+                },
+                ..MatchConfig::default()
+            },
         ),
-        _ => (GeneratorSpec::new(seed, 500, 2000, 150), MatchConfig::default()),
+        _ => (
+            GeneratorSpec::new(seed, 500, 2000, 150),
+            MatchConfig::default(),
+        ),
     };
+    let mut config = config;
+    if let (Ok(init), Strategy::Pricing { .. }) = (std::env::var("PLACEMENT_INIT"), config.strategy) {
+        let n: usize = init.parse().expect("PLACEMENT_INIT is a number");
+        config.strategy = Strategy::Pricing { initial_per_owner: n, add_per_owner: n };
+    }
     let data = generate(&spec).expect("generated data is valid");
     let s = solve(&data, &config).expect("solves");
-    let grouped = data.children.iter().filter(|c| c.sibling_group.is_some()).count();
+    let grouped = data
+        .children
+        .iter()
+        .filter(|c| c.sibling_group.is_some())
+        .count();
     println!(
         "{what} seed {seed}: {} children ({grouped} in sibling groups), {} places; status {:?}, objective {:.2}, bound {:.2}, gap {:.2e}; total {:.0} ms (build {:.0} ms, HiGHS {:.0} ms); pairs {}, columns {} -> {} in model, {} rows, {} LP rounds, {} MIP rounds; placed {}, unplaced {}",
         data.children.len(), data.places.len(), s.status, s.objective, s.bound, s.gap, s.total_ms, s.model.build_ms, s.solve_ms,

@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 
 use crate::solver::{self, Call, SolveStatus, SolverError};
 
-use super::columns::Pool;
+use super::columns::{ColumnKind, Pool};
 use super::model;
 use super::{MatchConfig, Strategy};
 
@@ -59,8 +59,53 @@ fn seconds_left(config: &MatchConfig, started: Instant) -> Option<f64> {
         .map(|t| (t - started.elapsed().as_secs_f64()).max(0.0))
 }
 
-fn out_of_time(config: &MatchConfig, started: Instant) -> bool {
-    seconds_left(config, started).is_some_and(|t| t <= 0.0)
+/// LP pricing may use at most 30 % of a time limit, leaving the rest to the MIP.
+fn pricing_time_spent(config: &MatchConfig, started: Instant) -> bool {
+    config
+        .solve
+        .time_limit
+        .is_some_and(|t| started.elapsed().as_secs_f64() > 0.3 * t)
+}
+
+/// A feasible first incumbent: forced columns, then `Single` and `Together`
+/// columns cheapest first wherever every row they touch still has room.
+fn greedy_start(pool: &Pool, active: &[usize], forced: &[usize]) -> Vec<f64> {
+    let mut room: Vec<f64> = pool.rows.iter().map(|r| r.rhs).collect();
+    let mut values = vec![0.0; active.len()];
+    let mut order: Vec<usize> = (0..active.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (fa, fb) = (forced.contains(&active[a]), forced.contains(&active[b]));
+        fb.cmp(&fa)
+            .then(
+                pool.columns[active[a]]
+                    .coef
+                    .total_cmp(&pool.columns[active[b]].coef),
+            )
+            .then(a.cmp(&b))
+    });
+    for k in order {
+        let column = &pool.columns[active[k]];
+        let packing = matches!(
+            column.kind,
+            ColumnKind::Single { .. } | ColumnKind::Together { .. }
+        );
+        let is_forced = forced.contains(&active[k]);
+        // Forced columns always; otherwise packing columns that beat leaving the unit unplaced.
+        if !is_forced && (!packing || column.coef >= 0.0) {
+            continue;
+        }
+        if column
+            .rows
+            .iter()
+            .all(|&(r, a)| pool.rows[r].equality || room[r] >= a - 1e-9)
+        {
+            for &(r, a) in &column.rows {
+                room[r] -= a;
+            }
+            values[k] = 1.0;
+        }
+    }
+    values
 }
 
 /// The first columns of each owner row (the pool lists them cheapest first).
@@ -144,15 +189,23 @@ pub fn solve(
             let t = Instant::now();
             let built = model::build(pool, &active, false, forced);
             out.build += t.elapsed();
-            let lp = solver::run(
+            let lp = match solver::run(
                 built.problem,
                 Call {
                     options: &config.solve,
-                    seconds_left: seconds_left(config, started),
+                    seconds_left: config
+                        .solve
+                        .time_limit
+                        .map(|t| (0.3 * t - started.elapsed().as_secs_f64()).max(0.01)),
                     mip_abs_gap: None,
                     start: None,
                 },
-            )?;
+            ) {
+                Ok(lp) => lp,
+                // Out of pricing time before the LP found a point: keep the last duals.
+                Err(SolverError::NoSolution(_)) if config.solve.time_limit.is_some() => break,
+                Err(e) => return Err(e),
+            };
             out.solve += lp.elapsed;
             out.lp_rounds += 1;
             pi.iter_mut().for_each(|p| *p = 0.0);
@@ -167,7 +220,7 @@ pub fn solve(
                 .filter(|&c| !in_model[c] && rc[c] < -tolerance)
                 .map(|c| (rc[c], c))
                 .collect();
-            if best.is_empty() || out_of_time(config, started) {
+            if best.is_empty() || pricing_time_spent(config, started) {
                 break;
             }
             best.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
@@ -187,7 +240,7 @@ pub fn solve(
     // Phase 2: restricted MIP, completed until the certificate holds.
     let abs_gap =
         config.solve.mip_rel_gap.max(0.0) * true_lower_bound.max(lower + constant).max(1.0);
-    let mut start: Option<Vec<f64>> = None;
+    let mut start: Option<Vec<f64>> = Some(greedy_start(pool, &active, forced));
     loop {
         let t = Instant::now();
         let built = model::build(pool, &active, true, forced);
