@@ -1,0 +1,151 @@
+//! Unplaced children get the reason that fits their case.
+
+use optimiser::dataset::raw::*;
+use optimiser::dataset::Dataset;
+use optimiser::matching::{solve, MatchConfig, UnplacedReason, Weights};
+
+fn carer(id: &str, free: u32, cost: f64) -> RawCarer {
+    RawCarer {
+        id: id.into(),
+        authority: "A".into(),
+        provider: Provider::InHouse,
+        location: RawLocation {
+            lat: 50.80,
+            lon: -1.10,
+        },
+        places: free,
+        occupied: 0,
+        min_age: 0,
+        max_age: 17,
+        skills: vec![],
+        weekly_cost: cost,
+        constellation: None,
+        hub: false,
+        connected_children: vec![],
+    }
+}
+
+fn child(id: &str, group: Option<&str>) -> RawChild {
+    RawChild {
+        id: id.into(),
+        authority: "A".into(),
+        age: 8,
+        school: None,
+        needs: vec![],
+        sibling_group: group.map(String::from),
+        placement: PlacementKind::Foster,
+        max_distance_km: None,
+    }
+}
+
+fn dataset(carers: Vec<RawCarer>, children: Vec<RawChild>) -> Dataset {
+    Dataset::try_from(RawDataset {
+        version: 1,
+        authorities: vec![RawAuthority {
+            id: "A".into(),
+            name: "A".into(),
+            location: RawLocation {
+                lat: 50.8,
+                lon: -1.1,
+            },
+        }],
+        schools: vec![],
+        carers,
+        homes: vec![],
+        children,
+        sibling_groups: vec![],
+    })
+    .expect("valid")
+}
+
+fn reasons(data: &Dataset, config: &MatchConfig) -> Vec<(String, UnplacedReason)> {
+    solve(data, config)
+        .expect("solves")
+        .unplaced
+        .into_iter()
+        .map(|u| (u.child, u.reason))
+        .collect()
+}
+
+#[test]
+fn no_eligible_place() {
+    let mut c = child("K1", None);
+    c.needs = vec!["disability".into()];
+    let data = dataset(vec![carer("C1", 1, 500.0)], vec![c]);
+    assert_eq!(
+        reasons(&data, &MatchConfig::default()),
+        vec![("K1".into(), UnplacedReason::NoEligiblePlace)]
+    );
+}
+
+#[test]
+fn eligible_places_taken() {
+    // One place, two children: one is placed, the other finds it taken.
+    let data = dataset(
+        vec![carer("C1", 1, 500.0)],
+        vec![child("K1", None), child("K2", None)],
+    );
+    let r = reasons(&data, &MatchConfig::default());
+    assert_eq!(r.len(), 1);
+    assert_eq!(r[0].1, UnplacedReason::EligiblePlacesTaken);
+}
+
+#[test]
+fn cost_exceeds_unplaced_penalty() {
+    let data = dataset(vec![carer("C1", 1, 5000.0)], vec![child("K1", None)]);
+    let config = MatchConfig {
+        weights: Weights {
+            distance: 10.0,
+            unplaced: 1000.0,
+        },
+        ..MatchConfig::default()
+    };
+    assert_eq!(
+        reasons(&data, &config),
+        vec![("K1".into(), UnplacedReason::CostExceedsUnplacedPenalty)]
+    );
+}
+
+#[test]
+fn siblings_cannot_be_kept_together() {
+    // Two single places: each sibling fits somewhere, but no household takes both.
+    let data = dataset(
+        vec![carer("C1", 1, 500.0), carer("C2", 1, 500.0)],
+        vec![child("K1", Some("G")), child("K2", Some("G"))],
+    );
+    let r = reasons(&data, &MatchConfig::default());
+    assert_eq!(
+        r,
+        vec![
+            ("K1".into(), UnplacedReason::SiblingsCannotBeKeptTogether),
+            ("K2".into(), UnplacedReason::SiblingsCannotBeKeptTogether)
+        ]
+    );
+    // With room for both, they are placed together.
+    let data = dataset(
+        vec![carer("C1", 2, 500.0)],
+        vec![child("K1", Some("G")), child("K2", Some("G"))],
+    );
+    let s = solve(&data, &MatchConfig::default()).unwrap();
+    assert_eq!(s.breakdown.siblings.same_household, 1);
+}
+
+#[test]
+fn constellation_group_spreads_over_households_of_one_constellation() {
+    let mut c1 = carer("C1", 1, 500.0);
+    let mut c2 = carer("C2", 1, 500.0);
+    c1.constellation = Some("MB".into());
+    c2.constellation = Some("MB".into());
+    let c3 = carer("C3", 1, 100.0); // cheaper, but outside the constellation
+    let mut raw_children = vec![child("K1", Some("G")), child("K2", Some("G"))];
+    raw_children[0].age = 9;
+    let mut data = dataset(vec![c1, c2, c3], raw_children);
+    data.sibling_groups[0].keep_together = KeepTogether::Constellation;
+    let s = solve(&data, &MatchConfig::default()).unwrap();
+    assert_eq!(s.breakdown.children_placed, 2);
+    assert_eq!(s.breakdown.siblings.same_constellation, 1);
+    assert!(s
+        .assignments
+        .iter()
+        .all(|a| a.constellation.as_deref() == Some("MB")));
+}
