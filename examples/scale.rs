@@ -33,9 +33,13 @@ fn main() {
         ),
     };
     let mut config = config;
-    if let (Ok(init), Strategy::Pricing { .. }) = (std::env::var("PLACEMENT_INIT"), config.strategy) {
+    if let (Ok(init), Strategy::Pricing { .. }) = (std::env::var("PLACEMENT_INIT"), config.strategy)
+    {
         let n: usize = init.parse().expect("PLACEMENT_INIT is a number");
-        config.strategy = Strategy::Pricing { initial_per_owner: n, add_per_owner: n };
+        config.strategy = Strategy::Pricing {
+            initial_per_owner: n,
+            add_per_owner: n,
+        };
     }
     let data = generate(&spec).expect("generated data is valid");
     let s = solve(&data, &config).expect("solves");

@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-cargo run --release -p api --bin placement -- match --dataset data/demo/south_coast.json --format table
+cargo run -p api --bin placement -- match --dataset data/demo/south_coast.json --format table

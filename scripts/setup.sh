@@ -11,12 +11,14 @@ have_libclang() {
   if command -v dpkg >/dev/null 2>&1 && dpkg -s libclang-dev >/dev/null 2>&1; then
     return 0
   fi
-  if [ -n "${LIBCLANG_PATH:-}" ] && ls "${LIBCLANG_PATH}"/libclang*.so* >/dev/null 2>&1; then
+  # bindgen needs libclang itself (libclang.so or libclang-N.so), not libclang-cpp,
+  # which a fresh Debian image may already carry.
+  if [ -n "${LIBCLANG_PATH:-}" ] && ls "${LIBCLANG_PATH}"/libclang.so* "${LIBCLANG_PATH}"/libclang-[0-9]*.so* >/dev/null 2>&1; then
     return 0
   fi
   local d
   for d in /usr/lib /usr/lib64 /usr/local/lib /usr/lib/x86_64-linux-gnu /usr/lib/aarch64-linux-gnu /usr/lib/llvm-*/lib; do
-    if ls "$d"/libclang*.so* >/dev/null 2>&1; then
+    if ls "$d"/libclang.so* >/dev/null 2>&1 || ls "$d"/libclang-[0-9]*.so* >/dev/null 2>&1; then
       return 0
     fi
   done
