@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Builds data/region/{authorities,schools}.csv from the public extracts in
+"""Builds data/region/{authorities,schools,homes}.csv from the public extracts in
 ../shared/data (see data/SOURCES.md). Standard library only.
 
 Usage: python3 scripts/build_region.py [SHARED_DATA_DIR]   (default ../shared/data)
@@ -57,7 +57,26 @@ def main():
         for r in rows:
             w.writerow([r["urn"], r["name"].strip(), r["lat"], r["lon"], names[r["la_name"]]])
             kept += 1
-    print(f"wrote {len(SPREAD_KM)} authorities and {kept} schools to {OUT}")
+    # Children's homes: Ofsted providers at 31 March 2023, active, in these
+    # authorities, not short-break-only. Ofsted redacts homes' addresses, so
+    # only the URN, the authority and the registered places are real.
+    homes = 0
+    with open(os.path.join(SHARED, "ofsted", "ofsted_csc_providers_at_2023_03_31.csv"), newline="",
+              encoding="utf-8", errors="replace") as f, \
+         open(os.path.join(OUT, "homes.csv"), "w", newline="") as out:
+        for _ in range(3):
+            next(f)  # three title lines
+        w = csv.writer(out, lineterminator="\n")
+        w.writerow(["id", "authority", "beds"])
+        rows = [r for r in csv.DictReader(f)
+                if r.get("Provision type") == "Children's home" and r.get("Registration status") == "Active"
+                and r.get("Local authority") in names and (r.get("Short-break-only children's home") or "").strip().lower() != "yes"
+                and (r.get("Places") or "").strip().isdigit() and int(r["Places"]) > 0]
+        rows.sort(key=lambda r: (names[r["Local authority"]], r["URN"]))
+        for r in rows:
+            w.writerow([r["URN"], names[r["Local authority"]], int(r["Places"])])
+            homes += 1
+    print(f"wrote {len(SPREAD_KM)} authorities, {kept} schools and {homes} children's homes to {OUT}")
 
 if __name__ == "__main__":
     main()

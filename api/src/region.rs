@@ -1,12 +1,13 @@
 //! The generator's geography read from files: `authorities.csv`
 //! (`id,name,lat,lon,spread_km,weight`) and, optionally, `schools.csv`
-//! (`id,name,lat,lon,authority`) in one folder (the repository ships
+//! (`id,name,lat,lon,authority`) and `homes.csv` (`id,authority,beds`: real
+//! children's homes by Ofsted URN) in one folder (the repository ships
 //! `data/region/`).
 
 use std::path::Path;
 
 use optimiser::dataset::raw::{RawAuthority, RawLocation, RawSchool};
-use optimiser::generator::{Region, RegionAuthority};
+use optimiser::generator::{Region, RegionAuthority, RegionHome};
 use serde::Deserialize;
 
 use crate::error::{ApiError, Problem};
@@ -30,6 +31,14 @@ struct SchoolRow {
     lat: f64,
     lon: f64,
     authority: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HomeRow {
+    id: String,
+    authority: String,
+    beds: u32,
 }
 
 fn read<T: for<'de> Deserialize<'de>>(
@@ -68,6 +77,12 @@ pub fn load_region(folder: &Path) -> Result<Region, ApiError> {
     let schools_path = folder.join("schools.csv");
     let schools: Vec<SchoolRow> = if schools_path.exists() {
         read(&schools_path, &mut problems)?
+    } else {
+        Vec::new()
+    };
+    let homes_path = folder.join("homes.csv");
+    let homes: Vec<HomeRow> = if homes_path.exists() {
+        read(&homes_path, &mut problems)?
     } else {
         Vec::new()
     };
@@ -132,6 +147,14 @@ pub fn load_region(folder: &Path) -> Result<Region, ApiError> {
                     },
                     s.authority,
                 )
+            })
+            .collect(),
+        homes: homes
+            .into_iter()
+            .map(|h| RegionHome {
+                id: h.id,
+                authority: h.authority,
+                beds: h.beds,
             })
             .collect(),
     })

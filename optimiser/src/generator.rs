@@ -9,7 +9,7 @@
 //! [`Region`] passed in (real authority centroids and, where given, real
 //! schools). The same spec always yields the same dataset.
 
-use rand::{seq::IndexedRandom, Rng, SeedableRng};
+use rand::{seq::IndexedRandom, seq::SliceRandom, Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use crate::dataset::raw::*;
@@ -34,6 +34,22 @@ pub struct Region {
     /// Real schools with the authority (GSS code) they are in; where an
     /// authority has none, synthetic schools are drawn around its centroid.
     pub schools: Vec<(RawSchool, String)>,
+    /// Real children's homes (Ofsted URN, authority, registered beds). The
+    /// generator takes its homes from these first, in a seeded order, drawing
+    /// each one's location within its authority (Ofsted redacts addresses)
+    /// and the rest of its details; further homes get synthetic ids.
+    pub homes: Vec<RegionHome>,
+}
+
+/// A real children's home known by its Ofsted URN.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegionHome {
+    /// Ofsted URN.
+    pub id: String,
+    /// Authority it is in (GSS code).
+    pub authority: String,
+    /// Registered places.
+    pub beds: u32,
 }
 
 impl Region {
@@ -75,6 +91,7 @@ impl Region {
                 ),
             ],
             schools: vec![],
+            homes: vec![],
         }
     }
 }
@@ -319,16 +336,32 @@ pub fn generate_raw(spec: &GeneratorSpec) -> RawDataset {
     }
     form_constellations(spec, &mut carers);
 
-    // Homes.
+    // Homes: real ones first (in a seeded order), then synthetic.
+    let mut real: Vec<(&RegionHome, usize)> = region
+        .homes
+        .iter()
+        .filter_map(|h| {
+            authorities
+                .iter()
+                .position(|a| a.id == h.authority)
+                .map(|k| (h, k))
+        })
+        .collect();
+    real.shuffle(&mut draw.rng);
     let mut homes = Vec::with_capacity(spec.homes);
     for n in 0..spec.homes {
-        let k = draw.authority();
-        let solo = draw.chance(0.12);
-        let beds = if solo {
-            1
-        } else {
-            draw.rng.random_range(2..=6)
+        let (id, k, registered) = match real.get(n) {
+            Some(&(h, k)) => (h.id.clone(), k, Some(h.beds)),
+            None => (format!("SC{:06}", 100_000 + n), draw.authority(), None),
         };
+        let solo = registered.map_or_else(|| draw.chance(0.12), |b| b == 1);
+        let beds = registered.unwrap_or_else(|| {
+            if solo {
+                1
+            } else {
+                draw.rng.random_range(2..=6)
+            }
+        });
         let occupied = if draw.chance(0.5) {
             draw.rng.random_range(0..beds)
         } else {
@@ -347,7 +380,7 @@ pub fn generate_raw(spec: &GeneratorSpec) -> RawDataset {
             draw.cost(3800.0, 6500.0)
         };
         homes.push(RawHome {
-            id: format!("SC{:06}", 100_000 + n),
+            id,
             authority: authorities[k].id.clone(),
             location: draw.near(k, 1.0),
             beds,
