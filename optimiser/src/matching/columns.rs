@@ -276,18 +276,16 @@ fn group_columns(
         if group.members.iter().any(|&i| in_k(i).next().is_none()) {
             continue;
         }
-        let mut reachable: Vec<PlaceIdx> = group
+        // The spread option exists only if the members can all be placed in
+        // K's households at once (each in an eligible household, free places
+        // respected), ignoring other children: otherwise no integer solution
+        // uses it, and keeping it only weakens the LP bound.
+        let options: Vec<Vec<PlaceIdx>> = group
             .members
             .iter()
-            .flat_map(|&i| in_k(i).map(|p| p.place))
+            .map(|&i| in_k(i).map(|p| p.place).collect())
             .collect();
-        reachable.sort_unstable();
-        reachable.dedup();
-        let room: usize = reachable
-            .iter()
-            .map(|&j| data.places[j].free_places() as usize)
-            .sum();
-        if room < size || constellation.households.is_empty() {
+        if constellation.households.is_empty() || !members_fit(data, &options) {
             continue;
         }
         let links: Vec<usize> = group
@@ -319,4 +317,32 @@ fn group_columns(
             }
         }
     }
+}
+
+/// Whether every member can take one of their `options` at once, with each
+/// place's free places respected (exact search; sibling groups are small).
+pub fn members_fit(data: &Dataset, options: &[Vec<PlaceIdx>]) -> bool {
+    fn go(
+        data: &Dataset,
+        options: &[Vec<PlaceIdx>],
+        m: usize,
+        used: &mut HashMap<PlaceIdx, u32>,
+    ) -> bool {
+        if m == options.len() {
+            return true;
+        }
+        for &j in &options[m] {
+            let n = used.get(&j).copied().unwrap_or(0);
+            if n < data.places[j].free_places() {
+                used.insert(j, n + 1);
+                let ok = go(data, options, m + 1, used);
+                used.insert(j, n);
+                if ok {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+    go(data, options, 0, &mut HashMap::new())
 }
