@@ -275,7 +275,7 @@ pub fn solve(
         if mip.status != SolveStatus::Optimal || matches!(config.strategy, Strategy::Full) {
             return Ok(out);
         }
-        let threshold = mip.objective - lower + 1e-6 * (1.0 + mip.objective.abs());
+        let threshold = mip.objective - lower + 1e-9 * (1.0 + mip.objective.abs());
         let missing: Vec<usize> = left_out().filter(|&c| rc[c] < threshold).collect();
         if missing.is_empty() {
             return Ok(out);
