@@ -20,6 +20,10 @@ pub struct SolveOptions {
     pub mip_rel_gap: f64,
     /// HiGHS threads (`None`: HiGHS decides).
     pub threads: Option<u32>,
+    /// Run HiGHS' presolve (default off: on the matching models, whose
+    /// restricted columns are already sparse and bounded, presolve cost more
+    /// than it saved — see BENCHMARKS.md).
+    pub presolve: bool,
     /// Print HiGHS' log to the console.
     pub verbose: bool,
 }
@@ -30,6 +34,7 @@ impl Default for SolveOptions {
             time_limit: None,
             mip_rel_gap: 1e-6,
             threads: None,
+            presolve: false,
             verbose: false,
         }
     }
@@ -122,6 +127,8 @@ pub fn run(problem: HighsProblem, call: Call<'_>) -> Result<Run, SolverError> {
     if let Some(t) = call.seconds_left {
         set("time_limit", model.try_set_option("time_limit", t.max(0.0)))?;
     }
+    let presolve = if o.presolve { "on" } else { "off" };
+    set("presolve", model.try_set_option("presolve", presolve))?;
     if let Some(threads) = o.threads {
         set(
             "threads",
