@@ -247,7 +247,7 @@ pub fn solve(
         out.build += t.elapsed();
         out.rows_in_model = built.rows.len();
         out.columns_in_model = active.len();
-        let mip = solver::run(
+        let mip = match solver::run(
             built.problem,
             Call {
                 options: &config.solve,
@@ -255,7 +255,18 @@ pub fn solve(
                 mip_abs_gap: Some(abs_gap),
                 start: start.as_deref(),
             },
-        )?;
+        ) {
+            Ok(mip) => mip,
+            // A completion round that ran out of time before loading its start:
+            // keep the previous round's incumbent, which is feasible.
+            Err(SolverError::NoSolution(_))
+                if out.mip_rounds > 0 && config.solve.time_limit.is_some() =>
+            {
+                out.status = SolveStatus::TimeLimit;
+                return Ok(out);
+            }
+            Err(e) => return Err(e),
+        };
         out.solve += mip.elapsed;
         out.mip_rounds += 1;
         out.selected = active
@@ -267,17 +278,28 @@ pub fn solve(
         out.status = mip.status;
         let left_out = || (0..pool.columns.len()).filter(|&c| !in_model[c]);
         let min_left_out = left_out().map(|c| rc[c]).fold(f64::INFINITY, f64::min);
+        // Valid lower bounds on the full model: L always; the MIP's bound
+        // where no left-out column could beat it.
         out.bound = if min_left_out.is_finite() {
             mip.bound.min(lower + min_left_out.max(0.0))
         } else {
             mip.bound
-        };
+        }
+        .max(lower);
         if mip.status != SolveStatus::Optimal || matches!(config.strategy, Strategy::Full) {
             return Ok(out);
         }
         let threshold = mip.objective - lower + 1e-9 * (1.0 + mip.objective.abs());
         let missing: Vec<usize> = left_out().filter(|&c| rc[c] < threshold).collect();
         if missing.is_empty() {
+            return Ok(out);
+        }
+        // Under a time limit, a completion round that would multiply the model
+        // cannot finish: return the incumbent, optimal only if the gap is proven.
+        if config.solve.time_limit.is_some() && missing.len() > 4 * active.len() {
+            if out.bound < mip.objective - abs_gap {
+                out.status = SolveStatus::TimeLimit;
+            }
             return Ok(out);
         }
         let mut values = mip.columns.clone();
