@@ -129,8 +129,8 @@ pub enum Strategy {
 impl Default for Strategy {
     fn default() -> Self {
         Strategy::Pricing {
-            initial_per_owner: 6,
-            add_per_owner: 4,
+            initial_per_owner: 10,
+            add_per_owner: 10,
         }
     }
 }
