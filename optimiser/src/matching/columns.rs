@@ -285,7 +285,9 @@ fn group_columns(
             .iter()
             .map(|&i| in_k(i).map(|p| p.place).collect())
             .collect();
-        if constellation.households.is_empty() || !members_fit(data, &options) {
+        if constellation.households.is_empty()
+            || !members_fit(&options, &|j| data.places[j].free_places())
+        {
             continue;
         }
         let links: Vec<usize> = group
@@ -319,12 +321,13 @@ fn group_columns(
     }
 }
 
-/// Whether every member can take one of their `options` at once, with each
-/// place's free places respected (exact search; sibling groups are small).
-pub fn members_fit(data: &Dataset, options: &[Vec<PlaceIdx>]) -> bool {
+/// Whether every member can take one of their `options` at once, with no
+/// place holding more than `room(place)` of them (exact search; sibling groups
+/// are small).
+pub fn members_fit(options: &[Vec<PlaceIdx>], room: &dyn Fn(PlaceIdx) -> u32) -> bool {
     fn go(
-        data: &Dataset,
         options: &[Vec<PlaceIdx>],
+        room: &dyn Fn(PlaceIdx) -> u32,
         m: usize,
         used: &mut HashMap<PlaceIdx, u32>,
     ) -> bool {
@@ -333,9 +336,9 @@ pub fn members_fit(data: &Dataset, options: &[Vec<PlaceIdx>]) -> bool {
         }
         for &j in &options[m] {
             let n = used.get(&j).copied().unwrap_or(0);
-            if n < data.places[j].free_places() {
+            if n < room(j) {
                 used.insert(j, n + 1);
-                let ok = go(data, options, m + 1, used);
+                let ok = go(options, room, m + 1, used);
                 used.insert(j, n);
                 if ok {
                     return true;
@@ -344,5 +347,5 @@ pub fn members_fit(data: &Dataset, options: &[Vec<PlaceIdx>]) -> bool {
         }
         false
     }
-    go(data, options, 0, &mut HashMap::new())
+    go(options, room, 0, &mut HashMap::new())
 }

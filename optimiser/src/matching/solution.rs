@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::dataset::{Dataset, PlaceIdx};
 use crate::solver::SolveStatus;
 
-use super::columns::{ColumnKind, Pair, Pool, Unit};
+use super::columns::{members_fit, ColumnKind, Pair, Pool, Unit};
 use super::MatchConfig;
 
 /// One child's placement.
@@ -319,7 +319,7 @@ fn unplaced_reasons(
 }
 
 /// Whether the members could still be spread over constellation `k` with the
-/// room left: an exact search over the members' open households (groups are small).
+/// room left after the placement.
 fn spread_fits(
     data: &Dataset,
     pairs: &[Vec<Pair>],
@@ -327,22 +327,6 @@ fn spread_fits(
     k: usize,
     room: &[u32],
 ) -> bool {
-    fn place(options: &[Vec<PlaceIdx>], m: usize, room: &mut [u32]) -> bool {
-        if m == options.len() {
-            return true;
-        }
-        for &j in &options[m] {
-            if room[j] > 0 {
-                room[j] -= 1;
-                let ok = place(options, m + 1, room);
-                room[j] += 1;
-                if ok {
-                    return true;
-                }
-            }
-        }
-        false
-    }
     let options: Vec<Vec<PlaceIdx>> = members
         .iter()
         .map(|&i| {
@@ -353,5 +337,5 @@ fn spread_fits(
                 .collect()
         })
         .collect();
-    place(&options, 0, &mut room.to_vec())
+    members_fit(&options, &|j| room[j])
 }
