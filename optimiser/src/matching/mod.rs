@@ -17,7 +17,10 @@
 //!   member and `free_j ≥ |g|`; for a `constellation` group only places outside
 //!   any constellation (inside one the spread option covers it);
 //! - `u_gK`: `constellation` group *g* spread over constellation *K* — only if
-//!   every member has an eligible household in *K*;
+//!   the members can all be placed in *K*'s households at once, each in a
+//!   household eligible for them, no household over its free places (checked
+//!   exactly; an option that fails it has no integer solution, and leaving it
+//!   in would only weaken the LP bound);
 //! - `m_iKj`: member *i* of such a group at household *j* ∈ *K*.
 //!
 //! *Constraints.*

@@ -17,7 +17,12 @@
 //!    `rc_e < z − L` (plus a safety margin) could still improve on z: add them
 //!    all and re-solve from z as a start. When none is left, z is optimal for
 //!    the full model; the reported bound is the MIP's dual bound, or
-//!    `L + min rc_e` over the left-out columns if that is lower.
+//!    `L + min rc_e` over the left-out columns if that is lower (never below L).
+//!
+//! Under a time limit, LP pricing may use 30 % of it, the first MIP starts
+//! from a greedy incumbent, and a completion round that would more than
+//! quintuple the model is skipped: the incumbent is returned as `time_limit`
+//! (or `optimal` if its gap to the bound is already within tolerance).
 
 use std::time::{Duration, Instant};
 
