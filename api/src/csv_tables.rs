@@ -512,6 +512,16 @@ fn name<T: serde::Serialize>(v: &T) -> String {
         .unwrap_or_default()
 }
 
+/// The `id,name,lat,lon` row shared by authorities and schools.
+fn named_point(id: &str, name: &str, at: &RawLocation) -> Vec<String> {
+    vec![
+        id.to_string(),
+        name.to_string(),
+        at.lat.to_string(),
+        at.lon.to_string(),
+    ]
+}
+
 /// Writes `raw` as a CSV folder (the inverse of [`read_folder`]).
 pub fn write_folder(raw: &RawDataset, folder: &Path) -> Result<(), ApiError> {
     std::fs::create_dir_all(folder).map_err(|e| ApiError::io(folder, e))?;
@@ -530,14 +540,7 @@ pub fn write_folder(raw: &RawDataset, folder: &Path) -> Result<(), ApiError> {
         AUTHORITIES.required,
         raw.authorities
             .iter()
-            .map(|a| {
-                vec![
-                    a.id.clone(),
-                    a.name.clone(),
-                    a.location.lat.to_string(),
-                    a.location.lon.to_string(),
-                ]
-            })
+            .map(|a| named_point(&a.id, &a.name, &a.location))
             .collect(),
     )?;
     write(
@@ -545,14 +548,7 @@ pub fn write_folder(raw: &RawDataset, folder: &Path) -> Result<(), ApiError> {
         SCHOOLS.required,
         raw.schools
             .iter()
-            .map(|s| {
-                vec![
-                    s.id.clone(),
-                    s.name.clone(),
-                    s.location.lat.to_string(),
-                    s.location.lon.to_string(),
-                ]
-            })
+            .map(|s| named_point(&s.id, &s.name, &s.location))
             .collect(),
     )?;
     write(

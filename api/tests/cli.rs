@@ -173,26 +173,24 @@ fn invalid_json_dataset_exits_2_and_reports_every_problem() {
         let o = run(&[cmd, "--dataset", &path]);
         assert_eq!(o.status.code(), Some(2), "{cmd}: {}", stderr(&o));
         let err = stderr(&o);
-        assert!(err.contains("4 problems"), "{err}");
-        assert!(
-            err.contains(r#"bad.json carers[1] (id "X") field id: duplicate id"#),
-            "{err}"
-        );
-        assert!(
-            err.contains(
-                r#"bad.json carers[0] (id "X") field occupied: occupied 3 is greater than places 1"#
-            ),
-            "{err}"
-        );
-        assert!(
-            err.contains(r#"bad.json authorities[0] (id "E06000044") field location.lat"#),
-            "{err}"
-        );
-        assert!(
-            err.contains(r#"bad.json children[1] (id "B") field school: unknown school "999999""#),
-            "{err}"
+        assert_reports(
+            &err,
+            &[
+                "4 problems",
+                r#"bad.json carers[1] (id "X") field id: duplicate id"#,
+                r#"bad.json carers[0] (id "X") field occupied: occupied 3 is greater than places 1"#,
+                r#"bad.json authorities[0] (id "E06000044") field location.lat"#,
+                r#"bad.json children[1] (id "B") field school: unknown school "999999""#,
+            ],
         );
         assert!(o.stdout.is_empty());
+    }
+}
+
+/// Asserts that `err` contains every one of `expected`.
+fn assert_reports(err: &str, expected: &[&str]) {
+    for e in expected {
+        assert!(err.contains(e), "missing {e:?} in:\n{err}");
     }
 }
 
@@ -230,28 +228,16 @@ fn invalid_csv_folder_reports_file_line_and_column() {
     let o = run(&["validate", "--dataset", &path]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     let err = stderr(&o);
-    assert!(err.contains("5 problems"), "{err}");
-    assert!(
-        err.contains(r#"authorities.csv line 2 (id "E06000044") field lat"#),
-        "{err}"
-    );
-    assert!(
-        err.contains(
-            r#"carers.csv line 2 (id "X") field occupied: occupied 3 is greater than places 1"#
-        ),
-        "{err}"
-    );
-    assert!(
-        err.contains(r#"carers.csv line 3 (id "X") field id: duplicate id"#),
-        "{err}"
-    );
-    assert!(
-        err.contains(r#"carers.csv line 4 (id "Z") field places: "one" is not a whole number"#),
-        "{err}"
-    );
-    assert!(
-        err.contains(r#"children.csv line 3 (id "B") field school: unknown school "999999""#),
-        "{err}"
+    assert_reports(
+        &err,
+        &[
+            "5 problems",
+            r#"authorities.csv line 2 (id "E06000044") field lat"#,
+            r#"carers.csv line 2 (id "X") field occupied: occupied 3 is greater than places 1"#,
+            r#"carers.csv line 3 (id "X") field id: duplicate id"#,
+            r#"carers.csv line 4 (id "Z") field places: "one" is not a whole number"#,
+            r#"children.csv line 3 (id "B") field school: unknown school "999999""#,
+        ],
     );
 }
 
