@@ -1,5 +1,7 @@
 //! One-off scale measurements for BENCHMARKS.md (too slow for criterion):
 //! `cargo run --example scale -- [batch|naive|stock] [seed]`.
+//! `PLACEMENT_INIT=N` sets both the initial and the per-round number of
+//! options per owner for the pricing strategy (the sweep in BENCHMARKS.md).
 
 use optimiser::generator::{generate, GeneratorSpec};
 use optimiser::matching::{solve, MatchConfig, Strategy};
