@@ -155,14 +155,35 @@ pub fn generate(spec: &GeneratorSpec) -> Result<Dataset, Vec<ValidationError>> {
     Dataset::try_from(generate_raw(spec))
 }
 
-struct Draw<'a> {
-    rng: ChaCha8Rng,
+/// Seeded draws over a region (shared with the commissioning generator).
+pub(crate) struct Draw<'a> {
+    pub(crate) rng: ChaCha8Rng,
     region: &'a Region,
     total_weight: f64,
 }
 
-impl Draw<'_> {
-    fn authority(&mut self) -> usize {
+impl<'a> Draw<'a> {
+    /// Draws over `region` from `seed`.
+    pub(crate) fn new(seed: u64, region: &'a Region) -> Self {
+        let total_weight = region
+            .authorities
+            .iter()
+            .map(|a| a.weight)
+            .sum::<f64>()
+            .max(f64::MIN_POSITIVE);
+        Draw {
+            rng: ChaCha8Rng::seed_from_u64(seed),
+            region,
+            total_weight,
+        }
+    }
+
+    /// Id of authority `k` of the region.
+    pub(crate) fn region_id(&self, k: usize) -> String {
+        self.region.authorities[k].authority.id.clone()
+    }
+
+    pub(crate) fn authority(&mut self) -> usize {
         let mut x = self.rng.random::<f64>() * self.total_weight;
         for (k, a) in self.region.authorities.iter().enumerate() {
             x -= a.weight;
@@ -174,7 +195,7 @@ impl Draw<'_> {
     }
 
     /// A point around authority `k`'s centroid (normal, `spread_km` per axis), rounded to 3 decimals (~100 m).
-    fn near(&mut self, k: usize, scale: f64) -> RawLocation {
+    pub(crate) fn near(&mut self, k: usize, scale: f64) -> RawLocation {
         let a = &self.region.authorities[k];
         let (dy, dx) = (
             self.normal() * a.spread_km * scale,
@@ -196,11 +217,11 @@ impl Draw<'_> {
         (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
     }
 
-    fn chance(&mut self, p: f64) -> bool {
+    pub(crate) fn chance(&mut self, p: f64) -> bool {
         self.rng.random::<f64>() < p
     }
 
-    fn cost(&mut self, lo: f64, hi: f64) -> f64 {
+    pub(crate) fn cost(&mut self, lo: f64, hi: f64) -> f64 {
         (self.rng.random_range(lo..hi) / 5.0).round() * 5.0
     }
 }
@@ -238,17 +259,7 @@ fn needs(draw: &mut Draw, age: u32) -> Vec<String> {
 /// Generates the raw (unvalidated) dataset; `generate` validates it.
 pub fn generate_raw(spec: &GeneratorSpec) -> RawDataset {
     let region = &spec.region;
-    let total_weight = region
-        .authorities
-        .iter()
-        .map(|a| a.weight)
-        .sum::<f64>()
-        .max(f64::MIN_POSITIVE);
-    let mut draw = Draw {
-        rng: ChaCha8Rng::seed_from_u64(spec.seed),
-        region,
-        total_weight,
-    };
+    let mut draw = Draw::new(spec.seed, region);
     let authorities: Vec<RawAuthority> = region
         .authorities
         .iter()

@@ -3,7 +3,7 @@
 
 mod model;
 pub mod raw;
-mod validate;
+pub(crate) mod validate;
 
 pub use model::*;
 pub use raw::{KeepTogether, PlacementKind, Provider, RawDataset};

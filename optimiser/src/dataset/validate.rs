@@ -40,11 +40,19 @@ impl fmt::Display for ValidationError {
 
 impl std::error::Error for ValidationError {}
 
-/// Collects errors while validating one table.
-struct Errors(Vec<ValidationError>);
+/// Collects errors while validating one table (shared with the other
+/// input contracts, such as the commissioning input).
+pub(crate) struct Errors(pub(crate) Vec<ValidationError>);
 
 impl Errors {
-    fn push(&mut self, table: &'static str, index: usize, id: &str, field: &str, message: String) {
+    pub(crate) fn push(
+        &mut self,
+        table: &'static str,
+        index: usize,
+        id: &str,
+        field: &str,
+        message: String,
+    ) {
         self.0.push(ValidationError {
             table,
             index: Some(index),
@@ -54,7 +62,7 @@ impl Errors {
         });
     }
 
-    fn location(
+    pub(crate) fn location(
         &mut self,
         table: &'static str,
         index: usize,
@@ -82,7 +90,14 @@ impl Errors {
         Location::new_unchecked(loc.lat, loc.lon)
     }
 
-    fn cost(&mut self, table: &'static str, index: usize, id: &str, field: &str, value: f64) {
+    pub(crate) fn cost(
+        &mut self,
+        table: &'static str,
+        index: usize,
+        id: &str,
+        field: &str,
+        value: f64,
+    ) {
         if !value.is_finite() {
             self.push(
                 table,
@@ -96,7 +111,7 @@ impl Errors {
         }
     }
 
-    fn ages(&mut self, table: &'static str, index: usize, id: &str, min: u32, max: u32) {
+    pub(crate) fn ages(&mut self, table: &'static str, index: usize, id: &str, min: u32, max: u32) {
         if min > max {
             self.push(
                 table,
@@ -117,7 +132,7 @@ impl Errors {
         }
     }
 
-    fn capacity(
+    pub(crate) fn capacity(
         &mut self,
         table: &'static str,
         index: usize,
@@ -137,7 +152,7 @@ impl Errors {
         }
     }
 
-    fn id(
+    pub(crate) fn id(
         &mut self,
         table: &'static str,
         index: usize,
@@ -160,13 +175,13 @@ impl Errors {
 
 /// Interns tag strings into [`Tag`] numbers.
 #[derive(Default)]
-struct Tags {
-    names: Vec<String>,
+pub(crate) struct Tags {
+    pub(crate) names: Vec<String>,
     index: HashMap<String, Tag>,
 }
 
 impl Tags {
-    fn set(&mut self, tags: &[String]) -> TagSet {
+    pub(crate) fn set(&mut self, tags: &[String]) -> TagSet {
         TagSet::new(
             tags.iter()
                 .map(|t| {
