@@ -1,7 +1,8 @@
 //! One-off timing of a joint commissioning question of a given size:
 //! `cargo run --example commission_scale -- PARTNERS CHILDREN OPTIONS BLOCKS [SEED]`
 //! (for example `4 40 60 12`, or `8 100 100 20`); `PLACEMENT_PRESOLVE=on|off`
-//! overrides the HiGHS presolve setting. Prints the status, the
+//! overrides the HiGHS presolve setting; `PLACEMENT_FRAMEWORKS=0.4` makes a
+//! scarce market. Prints the status, the
 //! joint cost, the number of coalition solves and the times.
 
 use optimiser::commission::{self, generator::CommissionSpec, Commission, CommissionConfig};
@@ -12,13 +13,20 @@ fn main() {
         .map(|a| a.parse().unwrap_or_else(|_| panic!("not a number: {a}")))
         .collect();
     let get = |k: usize, default: usize| args.get(k).copied().unwrap_or(default);
-    let spec = CommissionSpec::new(
+    let mut spec = CommissionSpec::new(
         get(4, 2026) as u64,
         get(0, 4),
         get(1, 40),
         get(2, 60),
         get(3, 12),
     );
+    // PLACEMENT_FRAMEWORKS=0.4 makes a scarce market (fewer unlimited spot frameworks).
+    if let Some(share) = std::env::var("PLACEMENT_FRAMEWORKS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        spec.framework_share = share;
+    }
     let inst = Commission::try_from(commission::generator::generate_raw(&spec))
         .unwrap_or_else(|e| panic!("generated question is invalid: {e:?}"));
     let started = std::time::Instant::now();

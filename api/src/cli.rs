@@ -34,6 +34,11 @@ pub enum Command {
     Generate(GenerateArgs),
     /// Check a dataset and report every problem.
     Validate(ValidateArgs),
+    /// Joint residential commissioning: blocks to open, who goes where, and
+    /// each partner's fair share of the cost.
+    Commission(crate::commission::CommissionArgs),
+    /// Write a seeded synthetic commissioning question (JSON).
+    GenerateCommission(crate::commission::GenerateCommissionArgs),
 }
 
 /// Output format.
@@ -169,6 +174,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), ApiError> {
         Command::Rank(a) => run_rank(&a, out),
         Command::Generate(a) => run_generate(&a, out),
         Command::Validate(a) => run_validate(&a, out),
+        Command::Commission(a) => crate::commission::run(&a, out),
+        Command::GenerateCommission(a) => crate::commission::run_generate(&a, out),
     }
 }
 

@@ -3,6 +3,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use optimiser::commission::CommissionError;
 use optimiser::matching::MatchError;
 use optimiser::ranking::RankError;
 use serde::Serialize;
@@ -69,6 +70,9 @@ pub enum ApiError {
     /// Ranking failed.
     #[error("ranking failed: {0}")]
     Rank(RankError),
+    /// The commissioning solve failed.
+    #[error("commissioning failed: {0}")]
+    Commission(CommissionError),
     /// Output could not be serialised.
     #[error("could not write JSON: {0}")]
     Json(serde_json::Error),
@@ -88,6 +92,12 @@ impl From<RankError> for ApiError {
     }
 }
 
+impl From<CommissionError> for ApiError {
+    fn from(e: CommissionError) -> Self {
+        ApiError::Commission(e)
+    }
+}
+
 impl From<serde_json::Error> for ApiError {
     fn from(e: serde_json::Error) -> Self {
         ApiError::Json(e)
@@ -96,7 +106,7 @@ impl From<serde_json::Error> for ApiError {
 
 fn list_problems(problems: &[Problem]) -> String {
     let mut out = format!(
-        "the dataset has {} problem{}:",
+        "the input has {} problem{}:",
         problems.len(),
         if problems.len() == 1 { "" } else { "s" }
     );
@@ -116,6 +126,9 @@ impl ApiError {
                 EXIT_INVALID_INPUT
             }
             ApiError::Rank(RankError::UnknownChild(_) | RankError::ZeroTop) => EXIT_INVALID_INPUT,
+            ApiError::Commission(
+                CommissionError::TooManyPartners(_) | CommissionError::NoPartners,
+            ) => EXIT_INVALID_INPUT,
             ApiError::Rank(RankError::Solve(
                 MatchError::InvalidConfig(_) | MatchError::NotAnOption(_),
             )) => EXIT_INVALID_INPUT,

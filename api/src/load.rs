@@ -6,6 +6,7 @@
 
 use std::path::Path;
 
+use optimiser::commission::{Commission, RawCommission};
 use optimiser::dataset::{Dataset, RawDataset, ValidationError};
 
 use crate::csv_tables;
@@ -26,8 +27,9 @@ impl Origin {
     pub fn locate(&self, e: &ValidationError) -> Problem {
         match self {
             Origin::Json(file) => {
+                let document = matches!(e.table, "dataset" | "commission");
                 let location = match (e.table, e.index) {
-                    ("dataset", _) => e.field.clone(),
+                    _ if document => e.field.clone(),
                     (t, Some(i)) => format!("{t}[{i}]"),
                     (t, None) => t.to_string(),
                 };
@@ -35,7 +37,7 @@ impl Origin {
                     file: file.clone(),
                     location,
                     record: e.record.clone(),
-                    field: (e.table != "dataset").then(|| e.field.clone()),
+                    field: (!document).then(|| e.field.clone()),
                     message: e.message.clone(),
                 }
             }
@@ -125,10 +127,11 @@ pub fn read_json(path: &Path) -> Result<RawDataset, ApiError> {
     parse_json(&text, &file_name(path))
 }
 
-/// Parses a JSON dataset from text; `file` names it in problems.
-pub fn parse_json(text: &str, file: &str) -> Result<RawDataset, ApiError> {
+/// Parses a JSON document (a dataset, a commissioning question, …) from
+/// text; `file` names it in problems.
+pub fn parse_json<T: serde::de::DeserializeOwned>(text: &str, file: &str) -> Result<T, ApiError> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let parsed: Result<RawDataset, _> = serde_path_to_error::deserialize(&mut de);
+    let parsed: Result<T, _> = serde_path_to_error::deserialize(&mut de);
     let problem = |path: String, inner: serde_json::Error| {
         let (line, column) = (inner.line(), inner.column());
         let location = if path == "." || path.is_empty() {
@@ -157,6 +160,18 @@ pub fn parse_json(text: &str, file: &str) -> Result<RawDataset, ApiError> {
     // Trailing characters after the document are an error too.
     de.end().map_err(|e| problem(String::new(), e))?;
     Ok(raw)
+}
+
+/// Reads and validates a joint commissioning question (JSON), reporting
+/// every problem at once against the file.
+pub fn load_commission(path: &Path) -> Result<Commission, ApiError> {
+    let text = std::fs::read_to_string(path).map_err(|e| ApiError::io(path, e))?;
+    let file = file_name(path);
+    let raw: RawCommission = parse_json(&text, &file)?;
+    Commission::try_from(raw).map_err(|errors| {
+        let origin = Origin::Json(file);
+        ApiError::InvalidDataset(errors.iter().map(|e| origin.locate(e)).collect())
+    })
 }
 
 fn file_name(path: &Path) -> String {

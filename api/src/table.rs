@@ -6,7 +6,7 @@ use optimiser::matching::{MatchSolution, Weights};
 use optimiser::ranking::Ranking;
 
 /// The snake_case name serde gives a unit enum variant.
-fn name<T: serde::Serialize>(v: &T) -> String {
+pub(crate) fn name<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_value(v)
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
@@ -14,14 +14,14 @@ fn name<T: serde::Serialize>(v: &T) -> String {
 }
 
 /// A plain text table with right-aligned numbers.
-struct Table {
+pub(crate) struct Table {
     header: Vec<&'static str>,
     numeric: Vec<bool>,
     rows: Vec<Vec<String>>,
 }
 
 impl Table {
-    fn new(columns: &[(&'static str, bool)]) -> Self {
+    pub(crate) fn new(columns: &[(&'static str, bool)]) -> Self {
         Table {
             header: columns.iter().map(|c| c.0).collect(),
             numeric: columns.iter().map(|c| c.1).collect(),
@@ -29,11 +29,11 @@ impl Table {
         }
     }
 
-    fn row(&mut self, cells: Vec<String>) {
+    pub(crate) fn row(&mut self, cells: Vec<String>) {
         self.rows.push(cells);
     }
 
-    fn render(&self, out: &mut String) {
+    pub(crate) fn render(&self, out: &mut String) {
         let mut widths: Vec<usize> = self.header.iter().map(|h| h.chars().count()).collect();
         for r in &self.rows {
             for (k, c) in r.iter().enumerate() {
@@ -65,7 +65,7 @@ impl Table {
     }
 }
 
-fn money(x: f64) -> String {
+pub(crate) fn money(x: f64) -> String {
     let whole = x.round() as i64;
     let digits = whole.unsigned_abs().to_string();
     let mut out = String::new();

@@ -9,9 +9,10 @@
 //! * spot options: £5,000–£8,000 a week per child (around the £6,100 county
 //!   council average for 2024, above the CMA's £3,830 for the largest
 //!   providers in 2019–21), solo specialist placements £10,000–£14,000;
-//!   40 % frameworks with no bed limit, others one to three vacancies;
+//!   85 % of the others frameworks with no bed limit (adjustable), the rest
+//!   one to three vacancies;
 //! * block options: three to five beds (homes average about four), a fixed
-//!   weekly cost of £3,800–£4,800 per bed whether filled or not, plus
+//!   weekly cost of £4,500–£5,500 per bed whether filled or not, plus
 //!   £250–£500 a week per child placed; most cap children at risk of
 //!   exploitation at one.
 //!
@@ -20,7 +21,7 @@
 
 use std::collections::BTreeMap;
 
-use rand::seq::IndexedRandom;
+use rand::seq::{IndexedRandom, SliceRandom};
 use rand::Rng;
 
 use super::input::*;
@@ -50,6 +51,10 @@ pub struct CommissionSpec {
     pub options: usize,
     /// How many of the options are blocks.
     pub blocks: usize,
+    /// Share of non-solo spot options that are frameworks with no bed limit
+    /// (default 0.85); the rest have one to three vacancies that partners
+    /// compete for. Lower it for a scarce market.
+    pub framework_share: f64,
 }
 
 impl CommissionSpec {
@@ -61,6 +66,7 @@ impl CommissionSpec {
             children,
             options,
             blocks: blocks.min(options),
+            framework_share: 0.85,
         }
     }
 
@@ -140,7 +146,7 @@ pub fn generate_raw(spec: &CommissionSpec) -> RawCommission {
         .map(|c| {
             let k = c % n;
             let mut needs = vec![pick_need(&mut draw)];
-            if draw.chance(0.5) {
+            if draw.chance(0.35) {
                 needs.push(pick_need(&mut draw));
             }
             needs.sort();
@@ -168,7 +174,7 @@ pub fn generate_raw(spec: &CommissionSpec) -> RawCommission {
         options.push(block(&mut draw, n, b));
     }
     for s in 0..spec.options.saturating_sub(spec.blocks) {
-        options.push(spot(&mut draw, n, s));
+        options.push(spot(&mut draw, n, s, spec.framework_share));
     }
 
     RawCommission {
@@ -219,9 +225,13 @@ fn ages(draw: &mut Draw) -> (u32, u32) {
 
 fn block(draw: &mut Draw, n: usize, b: usize) -> RawOption {
     let k = draw.rng.random_range(0..n);
-    let beds = draw.rng.random_range(3..=5);
+    let beds = draw.rng.random_range(4..=6);
     let (min_age, max_age) = ages(draw);
-    let accepts = accepts(draw, 0.65);
+    // A specialist home: two or three needs.
+    let mut accepts: Vec<String> = NEEDS.iter().map(|t| t.to_string()).collect();
+    accepts.shuffle(&mut draw.rng);
+    accepts.truncate(draw.rng.random_range(2..=3));
+    accepts.sort();
     let mut mix_limits = BTreeMap::new();
     if accepts.iter().any(|t| t == "exploitation_risk") && draw.chance(0.8) {
         mix_limits.insert("exploitation_risk".to_string(), 1);
@@ -238,13 +248,13 @@ fn block(draw: &mut Draw, n: usize, b: usize) -> RawOption {
         min_age,
         max_age,
         accepts,
-        fixed_weekly_cost: f64::from(beds) * draw.cost(3800.0, 4800.0),
+        fixed_weekly_cost: f64::from(beds) * draw.cost(4500.0, 5500.0),
         weekly_cost_per_child: draw.cost(250.0, 500.0),
         mix_limits,
     }
 }
 
-fn spot(draw: &mut Draw, n: usize, s: usize) -> RawOption {
+fn spot(draw: &mut Draw, n: usize, s: usize, framework_share: f64) -> RawOption {
     let k = draw.rng.random_range(0..n);
     let solo = draw.chance(0.2);
     let (min_age, max_age) = ages(draw);
@@ -255,7 +265,7 @@ fn spot(draw: &mut Draw, n: usize, s: usize) -> RawOption {
             draw.cost(10000.0, 14000.0),
         )
     } else {
-        let beds = (!draw.chance(0.4)).then(|| draw.rng.random_range(1..=3));
+        let beds = (!draw.chance(framework_share)).then(|| draw.rng.random_range(1..=3));
         (beds, accepts(draw, 0.6), draw.cost(5000.0, 8000.0))
     };
     RawOption {
