@@ -50,4 +50,21 @@ fn main() {
         report.subadditive,
         report.core.nonempty,
     );
+    // PLACEMENT_DETAIL=1: mean and max solve time by coalition size.
+    if std::env::var("PLACEMENT_DETAIL").is_ok() {
+        for size in 1..=report.partners.len() {
+            let times: Vec<f64> = report
+                .coalitions
+                .iter()
+                .filter(|c| c.partners.len() == size)
+                .map(|c| c.solve_ms)
+                .collect();
+            let mean = times.iter().sum::<f64>() / times.len().max(1) as f64;
+            let max = times.iter().copied().fold(0.0, f64::max);
+            println!(
+                "  size {size}: {} coalitions, mean {mean:.0} ms, max {max:.0} ms",
+                times.len()
+            );
+        }
+    }
 }

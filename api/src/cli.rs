@@ -192,17 +192,21 @@ fn check_args(s: &SolveArgs) -> Result<(), ApiError> {
     let w = s.weights();
     w.validate()
         .map_err(|e| ApiError::InvalidArgument(e.to_string()))?;
-    if let Some(t) = s.time_limit {
+    check_limits(s.time_limit, s.gap)
+}
+
+/// `--time-limit` must be positive seconds and `--gap` non-negative.
+pub(crate) fn check_limits(time_limit: Option<f64>, gap: f64) -> Result<(), ApiError> {
+    if let Some(t) = time_limit {
         if !(t.is_finite() && t > 0.0) {
             return Err(ApiError::InvalidArgument(format!(
                 "--time-limit must be a positive number of seconds, got {t}"
             )));
         }
     }
-    if !(s.gap.is_finite() && s.gap >= 0.0) {
+    if !(gap.is_finite() && gap >= 0.0) {
         return Err(ApiError::InvalidArgument(format!(
-            "--gap must be ≥ 0, got {}",
-            s.gap
+            "--gap must be ≥ 0, got {gap}"
         )));
     }
     Ok(())

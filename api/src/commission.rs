@@ -74,19 +74,7 @@ struct CommissionOutput<'a> {
 
 /// Runs `placement commission`.
 pub fn run(a: &CommissionArgs, out: &mut dyn Write) -> Result<(), ApiError> {
-    if let Some(t) = a.time_limit {
-        if !(t.is_finite() && t > 0.0) {
-            return Err(ApiError::InvalidArgument(format!(
-                "--time-limit must be a positive number of seconds, got {t}"
-            )));
-        }
-    }
-    if !(a.gap.is_finite() && a.gap >= 0.0) {
-        return Err(ApiError::InvalidArgument(format!(
-            "--gap must be ≥ 0, got {}",
-            a.gap
-        )));
-    }
+    crate::cli::check_limits(a.time_limit, a.gap)?;
     let inst = crate::load::load_commission(&a.input)?;
     let config = CommissionConfig {
         sharing: match a.sharing {

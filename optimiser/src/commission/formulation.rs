@@ -238,6 +238,21 @@ fn block_linking(
     }
 }
 
+/// `Σ vs ≤ limit · y` for a block (with column `y`), `Σ vs ≤ limit` otherwise.
+fn cap(
+    problem: &mut HighsProblem,
+    add: &mut Add<'_>,
+    vs: Vec<Variable>,
+    limit: u32,
+    y: Option<Variable>,
+) {
+    let lhs: Expression = vs.into_iter().sum();
+    match y {
+        Some(y) => add(problem, (lhs - f64::from(limit) * y).leq(0.0)),
+        None => add(problem, lhs.leq(f64::from(limit))),
+    }
+}
+
 /// Σ_i x_io ≤ beds_o · y_o for a block, Σ_i x_io ≤ beds_o for a spot option
 /// with beds; left out where fewer children could go there than it has beds.
 fn beds(
@@ -260,11 +275,7 @@ fn beds(
         if vs.len() <= b as usize {
             continue;
         }
-        let lhs: Expression = vs.into_iter().sum();
-        match y[o] {
-            Some(yo) => add(problem, (lhs - f64::from(b) * yo).leq(0.0)),
-            None => add(problem, lhs.leq(f64::from(b))),
-        }
+        cap(problem, add, vs, b, y[o]);
     }
 }
 
@@ -292,11 +303,7 @@ fn mix_limits(
             if vs.len() <= limit as usize {
                 continue;
             }
-            let lhs: Expression = vs.into_iter().sum();
-            match y[o] {
-                Some(yo) => add(problem, (lhs - f64::from(limit) * yo).leq(0.0)),
-                None => add(problem, lhs.leq(f64::from(limit))),
-            }
+            cap(problem, add, vs, limit, y[o]);
         }
     }
 }

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use super::input::*;
-use crate::dataset::validate::{Errors, Tags};
+use crate::dataset::validate::{index_of, Errors, Tags};
 use crate::dataset::{Authority, School, Tag, TagSet, ValidationError, MAX_AGE};
 use crate::geography::Location;
 use crate::matching::Weights;
@@ -158,46 +158,9 @@ fn validate(raw: &RawCommission) -> Result<Commission, Vec<ValidationError>> {
     }
     let mut tags = Tags::default();
 
-    let mut seen = HashMap::new();
-    let authorities: Vec<Authority> = raw
-        .authorities
-        .iter()
-        .enumerate()
-        .map(|(i, a)| {
-            e.id("authorities", i, &a.id, &mut seen);
-            Authority {
-                id: a.id.clone(),
-                name: a.name.clone(),
-                location: e.location("authorities", i, &a.id, &a.location),
-            }
-        })
-        .collect();
-    let mut seen = HashMap::new();
-    let schools: Vec<School> = raw
-        .schools
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            e.id("schools", i, &s.id, &mut seen);
-            School {
-                id: s.id.clone(),
-                name: s.name.clone(),
-                location: e.location("schools", i, &s.id, &s.location),
-            }
-        })
-        .collect();
-    let authority_ix: HashMap<&str, usize> = raw
-        .authorities
-        .iter()
-        .enumerate()
-        .map(|(i, a)| (a.id.as_str(), i))
-        .collect();
-    let school_ix: HashMap<&str, usize> = raw
-        .schools
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.id.as_str(), i))
-        .collect();
+    let (authorities, schools) = e.places_of_reference(&raw.authorities, &raw.schools);
+    let authority_ix = index_of(raw.authorities.iter().map(|a| a.id.as_str()));
+    let school_ix = index_of(raw.schools.iter().map(|s| s.id.as_str()));
 
     // Partners.
     if raw.partners.is_empty() {

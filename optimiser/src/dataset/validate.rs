@@ -215,7 +215,46 @@ impl TryFrom<&RawDataset> for Dataset {
     }
 }
 
-fn index_of<'a>(ids: impl Iterator<Item = &'a str>) -> HashMap<&'a str, usize> {
+impl Errors {
+    /// Validates the authorities and schools tables (shared by every input
+    /// contract): ids unique and non-empty, locations on the globe.
+    pub(crate) fn places_of_reference(
+        &mut self,
+        authorities: &[RawAuthority],
+        schools: &[RawSchool],
+    ) -> (Vec<Authority>, Vec<School>) {
+        let mut seen = HashMap::new();
+        let authorities = authorities
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                self.id("authorities", i, &a.id, &mut seen);
+                Authority {
+                    id: a.id.clone(),
+                    name: a.name.clone(),
+                    location: self.location("authorities", i, &a.id, &a.location),
+                }
+            })
+            .collect();
+        let mut seen = HashMap::new();
+        let schools = schools
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                self.id("schools", i, &s.id, &mut seen);
+                School {
+                    id: s.id.clone(),
+                    name: s.name.clone(),
+                    location: self.location("schools", i, &s.id, &s.location),
+                }
+            })
+            .collect();
+        (authorities, schools)
+    }
+}
+
+/// Position of each id in its table.
+pub(crate) fn index_of<'a>(ids: impl Iterator<Item = &'a str>) -> HashMap<&'a str, usize> {
     ids.enumerate().map(|(i, id)| (id, i)).collect()
 }
 
@@ -232,35 +271,7 @@ fn validate(raw: &RawDataset) -> Result<Dataset, Vec<ValidationError>> {
     }
     let mut tags = Tags::default();
 
-    // Authorities and schools.
-    let mut seen = HashMap::new();
-    let authorities: Vec<Authority> = raw
-        .authorities
-        .iter()
-        .enumerate()
-        .map(|(i, a)| {
-            e.id("authorities", i, &a.id, &mut seen);
-            Authority {
-                id: a.id.clone(),
-                name: a.name.clone(),
-                location: e.location("authorities", i, &a.id, &a.location),
-            }
-        })
-        .collect();
-    let mut seen = HashMap::new();
-    let schools: Vec<School> = raw
-        .schools
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            e.id("schools", i, &s.id, &mut seen);
-            School {
-                id: s.id.clone(),
-                name: s.name.clone(),
-                location: e.location("schools", i, &s.id, &s.location),
-            }
-        })
-        .collect();
+    let (authorities, schools) = e.places_of_reference(&raw.authorities, &raw.schools);
     let authority_ix = index_of(raw.authorities.iter().map(|a| a.id.as_str()));
     let school_ix = index_of(raw.schools.iter().map(|s| s.id.as_str()));
     let child_ix = index_of(raw.children.iter().map(|c| c.id.as_str()));
