@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use super::input::*;
 use crate::dataset::validate::{index_of, Errors, Tags};
-use crate::dataset::{Authority, School, Tag, TagSet, ValidationError, MAX_AGE};
+use crate::dataset::{Authority, School, Tag, TagSet, ValidationError};
 use crate::geography::Location;
 use crate::matching::Weights;
 
@@ -214,33 +214,13 @@ fn validate(raw: &RawCommission) -> Result<Commission, Vec<ValidationError>> {
                 0
             }
         };
-        if c.age > MAX_AGE {
-            e.push(
-                t,
-                i,
-                &c.id,
-                "age",
-                format!("age {} is over {MAX_AGE}", c.age),
-            );
-        }
-        let school = c.school.as_deref().and_then(|s| match school_ix.get(s) {
-            Some(&k) => Some(k),
-            None => {
-                e.push(t, i, &c.id, "school", format!("unknown school {s:?}"));
-                None
-            }
-        });
-        if let Some(d) = c.max_distance_km {
-            if !(d.is_finite() && d > 0.0) {
-                e.push(
-                    t,
-                    i,
-                    &c.id,
-                    "max_distance_km",
-                    format!("{d} is not a positive finite number of km"),
-                );
-            }
-        }
+        let school = e.child_basics(
+            t,
+            i,
+            &c.id,
+            (c.age, c.school.as_deref(), c.max_distance_km),
+            &school_ix,
+        );
         if let Some(cost) = c.current_weekly_cost {
             e.cost(t, i, &c.id, "current_weekly_cost", cost);
         }

@@ -251,6 +251,46 @@ impl Errors {
             .collect();
         (authorities, schools)
     }
+
+    /// Checks what every child record has, whatever the contract: an age up
+    /// to [`MAX_AGE`], a known school (returned as its index) and a positive
+    /// distance limit. `(age, school, max_distance_km)` as on the wire.
+    pub(crate) fn child_basics(
+        &mut self,
+        table: &'static str,
+        index: usize,
+        id: &str,
+        (age, school, max_distance_km): (u32, Option<&str>, Option<f64>),
+        school_ix: &HashMap<&str, usize>,
+    ) -> Option<usize> {
+        if age > MAX_AGE {
+            self.push(
+                table,
+                index,
+                id,
+                "age",
+                format!("age {age} is over {MAX_AGE}"),
+            );
+        }
+        if let Some(d) = max_distance_km {
+            if !(d.is_finite() && d > 0.0) {
+                self.push(
+                    table,
+                    index,
+                    id,
+                    "max_distance_km",
+                    format!("{d} is not a positive finite number of km"),
+                );
+            }
+        }
+        school.and_then(|s| match school_ix.get(s) {
+            Some(&k) => Some(k),
+            None => {
+                self.push(table, index, id, "school", format!("unknown school {s:?}"));
+                None
+            }
+        })
+    }
 }
 
 /// Position of each id in its table.
@@ -432,33 +472,13 @@ fn validate(raw: &RawDataset) -> Result<Dataset, Vec<ValidationError>> {
         let t = "children";
         e.id(t, i, &c.id, &mut seen);
         let auth = authority(&mut e, t, i, &c.id, &c.authority);
-        if c.age > MAX_AGE {
-            e.push(
-                t,
-                i,
-                &c.id,
-                "age",
-                format!("age {} is over {MAX_AGE}", c.age),
-            );
-        }
-        let school = c.school.as_deref().and_then(|s| match school_ix.get(s) {
-            Some(&k) => Some(k),
-            None => {
-                e.push(t, i, &c.id, "school", format!("unknown school {s:?}"));
-                None
-            }
-        });
-        if let Some(d) = c.max_distance_km {
-            if !(d.is_finite() && d > 0.0) {
-                e.push(
-                    t,
-                    i,
-                    &c.id,
-                    "max_distance_km",
-                    format!("{d} is not a positive finite number of km"),
-                );
-            }
-        }
+        let school = e.child_basics(
+            t,
+            i,
+            &c.id,
+            (c.age, c.school.as_deref(), c.max_distance_km),
+            &school_ix,
+        );
         let sibling_group = c.sibling_group.as_ref().map(|g| {
             let next = sibling_groups.len();
             let k = *group_ix.entry(g.clone()).or_insert(next);
