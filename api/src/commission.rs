@@ -184,6 +184,7 @@ pub fn table(r: &CommissionReport) -> String {
         ("alone", true),
         ("Shapley", true),
         ("proportional", true),
+        ("core split", true),
         ("saving", true),
     ]);
     for p in &r.partners {
@@ -197,6 +198,7 @@ pub fn table(r: &CommissionReport) -> String {
             money(p.standalone_cost),
             shapley,
             or_dash(p.proportional),
+            or_dash(p.core_split),
             money(p.saving),
         ]);
     }
@@ -218,11 +220,14 @@ pub fn table(r: &CommissionReport) -> String {
     }
     let _ = writeln!(
         s,
-        "Core: any allocation {}; Shapley in the core: {}; proportional in the core: {}",
-        match r.core.nonempty {
-            Some(true) => "exists",
-            Some(false) => "does not exist (the core is empty)",
-            None => "not checked",
+        "Core: a split every coalition accepts {}; Shapley in the core: {}; proportional in the core: {}",
+        match (r.core.nonempty, r.core.least_core_excess) {
+            (Some(true), _) => "exists (the core split column)".to_string(),
+            (Some(false), Some(e)) => format!(
+                "does not exist: the best split (core split column) still charges some coalition {} more than alone",
+                money(e)
+            ),
+            _ => "was not checked".to_string(),
         },
         yes_no(r.core.shapley),
         yes_no(r.core.proportional)

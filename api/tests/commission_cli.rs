@@ -71,8 +71,22 @@ fn the_south_coast_question_reports_every_contract_field() {
     }
     assert_eq!(v["assignments"].as_array().unwrap().len(), 40);
     let core = &v["core"];
-    for key in ["shapley", "proportional", "blocking"] {
+    for key in [
+        "shapley",
+        "proportional",
+        "blocking",
+        "nonempty",
+        "least_core_excess",
+    ] {
         assert!(core.get(key).is_some(), "core.{key}");
+    }
+    // When the core is non-empty the suggested split is in it: no single
+    // partner pays more than alone.
+    if core["nonempty"] == true {
+        for p in partners {
+            let alone = p["standalone_cost"].as_f64().unwrap();
+            assert!(p["core_split"].as_f64().unwrap() <= alone + 0.01, "{p}");
+        }
     }
     assert_eq!(v["coalitions"].as_array().unwrap().len(), 15);
     // Every commissioned option is a block that the assignments use.

@@ -210,6 +210,26 @@ fn every_coalition_matches_enumeration_on_200_tiny_questions() {
             close(proportional, report.joint_cost),
             "seed {seed}: proportional sums to {proportional}"
         );
+        // The suggested split shares out the joint cost, and is in the core
+        // whenever the core is non-empty.
+        let split: Vec<f64> = report
+            .partners
+            .iter()
+            .map(|p| p.core_split.unwrap())
+            .collect();
+        assert!(close(split.iter().sum(), report.joint_cost), "seed {seed}");
+        if report.core.nonempty == Some(true) {
+            for (&mask, &cost) in &game {
+                let paid: f64 = (0..n)
+                    .filter(|p| mask >> p & 1 == 1)
+                    .map(|p| split[p])
+                    .sum();
+                assert!(
+                    paid <= cost + report.core.tolerance,
+                    "seed {seed}: {mask:#b} pays {paid} > {cost}"
+                );
+            }
+        }
         // Stand-alone costs are the singleton coalitions.
         for (p, share) in report.partners.iter().enumerate() {
             assert!(close(share.standalone_cost, game[&(1 << p)]), "seed {seed}");
@@ -306,6 +326,14 @@ fn hand_worked_three_partner_game_shapley_in_core_proportional_not() {
     assert_eq!(report.core.proportional, Some(false));
     assert_eq!(report.core.blocking, vec![vec!["C".to_string()]]);
     assert_eq!(report.core.nonempty, Some(true));
+    // Shapley is in the core, so the suggested core split is Shapley itself.
+    for (p, b) in report.partners.iter().zip(expected) {
+        assert!(
+            close(p.core_split.unwrap(), b),
+            "core split {:?}",
+            p.core_split
+        );
+    }
     assert_eq!(report.subadditive, Some(true));
     // Savings against going alone, under Shapley.
     assert!(close(report.partners[0].saving, 5000.0 - 16000.0 / 6.0));
@@ -333,6 +361,11 @@ fn competing_for_one_bed_is_reported_as_not_subadditive() {
     assert!(close(report.subadditivity_violations[0].together, 11000.0));
     assert_eq!(report.core.nonempty, Some(false));
     assert_eq!(report.core.shapley, Some(false));
+    // The least core: 11,000 split 5,500 each, 4,500 more than either pays alone.
+    assert!(close(report.core.least_core_excess.unwrap(), 4500.0));
+    for p in &report.partners {
+        assert!(close(p.core_split.unwrap(), 5500.0));
+    }
     assert!(report.joint_saving < 0.0);
     let kept = report
         .assignments

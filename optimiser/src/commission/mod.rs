@@ -84,9 +84,14 @@
 //!   every coalition `S`; the coalitions where this fails *block* it. Checked
 //!   when every coalition was solved, with a tolerance of £0.01 plus twice
 //!   the MIP gap tolerance times the joint cost (the precision of the
-//!   optima). Whether the core is empty is decided by one LP:
-//!   `max Σ_p a_p` subject to `Σ_{p∈S} a_p ≤ c(S)` for every `S`; the core is
-//!   non-empty when that maximum reaches `c(N)`.
+//!   optima). Whether the core is empty is decided by the least core, one LP:
+//!   `ε* = min ε` subject to `Σ_p a_p = c(N)` and `Σ_{p∈S} a_p − ε ≤ c(S)`
+//!   for every proper coalition `S`; the core is non-empty when `ε* ≤` the
+//!   tolerance. A second LP then suggests a split: the one closest to
+//!   Shapley (sum of absolute differences; to proportional when Shapley is
+//!   not computed) among the splits with `Σ_{p∈S} a_p ≤ c(S) + max(ε*, 0)`
+//!   — a core split when the core is non-empty, Shapley itself when Shapley
+//!   is in the core, otherwise the least-core split nearest Shapley.
 //!
 //! Coalitions are solved smallest first and in parallel (see [`coalitions`]),
 //! each warm-started from the cheapest plan of a sub-coalition.
@@ -245,6 +250,15 @@ pub fn solve(
     let proportional =
         (config.sharing != Sharing::Shapley).then(|| sharing::proportional(inst, &joint.plan));
 
+    let (core, split) = core_check(
+        inst,
+        exact,
+        &cost,
+        tolerance,
+        shapley.as_ref().map(|s| &s.0),
+        proportional.as_ref(),
+    )?;
+
     let partners: Vec<PartnerShare> = (0..n)
         .map(|p| {
             let a = &inst.authorities[inst.partners[p]];
@@ -259,6 +273,7 @@ pub fn solve(
                 shapley: sh,
                 shapley_error: shapley.as_ref().map(|(_, e)| e[p]),
                 proportional: pr,
+                core_split: split.as_ref().map(|v| v[p]),
                 saving: standalone - sh.or(pr).unwrap_or(standalone),
             }
         })
@@ -280,15 +295,6 @@ pub fn solve(
     } else {
         (None, Vec::new())
     };
-    let core = core_check(
-        inst,
-        exact,
-        &cost,
-        tolerance,
-        shapley.as_ref().map(|s| &s.0),
-        proportional.as_ref(),
-    )?;
-
     let status = if solved.values().all(|o| o.status == SolveStatus::Optimal) {
         SolveStatus::Optimal
     } else {
@@ -357,18 +363,20 @@ fn core_check(
     tolerance: f64,
     shapley: Option<&Vec<f64>>,
     proportional: Option<&Vec<f64>>,
-) -> Result<CoreCheck, CommissionError> {
+) -> Result<(CoreCheck, Option<Vec<f64>>), CommissionError> {
     let n = inst.partners.len();
     if !exact {
-        return Ok(CoreCheck {
+        let unchecked = CoreCheck {
             checked: false,
             nonempty: None,
+            least_core_excess: None,
             shapley: None,
             proportional: None,
             blocking: Vec::new(),
             blocking_detail: Vec::new(),
             tolerance,
-        });
+        };
+        return Ok((unchecked, None));
     }
     let mut detail = Vec::new();
     let mut verdict = |name: &'static str, allocation: Option<&Vec<f64>>| {
@@ -390,15 +398,24 @@ fn core_check(
     let mut blocking: Vec<Vec<String>> = detail.iter().map(|b| b.coalition.clone()).collect();
     blocking.sort();
     blocking.dedup();
-    Ok(CoreCheck {
+    // The least-core split closest to Shapley (or to proportional when
+    // Shapley is not computed): in the core whenever the core is non-empty.
+    let target = shapley
+        .or(proportional)
+        .cloned()
+        .unwrap_or_else(|| vec![cost((1 << n) - 1) / n as f64; n]);
+    let split = sharing::least_core_split(n, cost, &target)?;
+    let check = CoreCheck {
         checked: true,
-        nonempty: Some(sharing::core_nonempty(n, cost, tolerance)?),
+        nonempty: Some(split.excess <= tolerance),
+        least_core_excess: Some(split.excess),
         shapley: shapley_in,
         proportional: proportional_in,
         blocking,
         blocking_detail: detail,
         tolerance,
-    })
+    };
+    Ok((check, Some(split.shares)))
 }
 
 fn ms(d: std::time::Duration) -> f64 {

@@ -120,6 +120,13 @@ pub struct PartnerShare {
     pub shapley_error: Option<f64>,
     /// Proportional share (`null` when not asked for).
     pub proportional: Option<f64>,
+    /// A share every coalition accepts, when the core is non-empty: the core
+    /// split closest to Shapley (to proportional when Shapley is not
+    /// computed), so the Shapley value itself when that is in the core. When
+    /// the core is empty, the least-core split closest to Shapley: some
+    /// coalition then pays `core.least_core_excess` more than alone, and no
+    /// split does better. `null` when the core was not checked.
+    pub core_split: Option<f64>,
     /// Stand-alone cost minus the partner's share (Shapley when computed,
     /// otherwise proportional).
     pub saving: f64,
@@ -143,6 +150,11 @@ pub struct CoreCheck {
     pub checked: bool,
     /// Whether any allocation at all is in the core.
     pub nonempty: Option<bool>,
+    /// The least core's excess ε*: the smallest amount by which the
+    /// worst-treated coalition must be allowed to pay more than alone for
+    /// some split to exist (≤ 0 exactly when the core is non-empty).
+    pub least_core_excess: Option<f64>,
+
     /// Whether the Shapley allocation is in the core.
     pub shapley: Option<bool>,
     /// Whether the proportional allocation is in the core.

@@ -185,35 +185,92 @@ pub fn subadditivity_violations(
     out
 }
 
-/// Whether the core is non-empty: the largest total that can be charged
-/// with no coalition paying more than its stand-alone cost (an LP over the
-/// 2ⁿ − 2 coalition rows) reaches the joint cost, within `tolerance`.
-pub fn core_nonempty(
+/// A split of the joint cost from the least core.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LeastCoreSplit {
+    /// The least core's excess ε*: the smallest ε such that some split of
+    /// `c(N)` charges every coalition at most `c(S) + ε`. The core is
+    /// non-empty exactly when ε* ≤ 0.
+    pub excess: f64,
+    /// The split closest to `target` (in the sum of absolute differences)
+    /// among those in the core when the core is non-empty (so `target`
+    /// itself when it is in the core), otherwise among those of the least
+    /// core (excess ε*).
+    pub shares: Vec<f64>,
+}
+
+/// The least-core split closest to `target`, by two LPs over all 2ⁿ − 2
+/// proper coalitions:
+/// 1. `ε* = min ε` s.t. `Σ_p a_p = c(N)`, `Σ_{p∈S} a_p − ε ≤ c(S)` for every S;
+/// 2. `min Σ_p d_p` s.t. the same rows with `ε = max(ε*, 0)`,
+///    `d_p ≥ ±(a_p − target_p)`.
+pub fn least_core_split(
     n: usize,
     cost: impl Fn(u64) -> f64,
-    tolerance: f64,
-) -> Result<bool, solver::SolverError> {
+    target: &[f64],
+) -> Result<LeastCoreSplit, solver::SolverError> {
     let full = (1u64 << n) - 1;
+    let run = |problem| {
+        solver::run(
+            problem,
+            Call {
+                options: &SolveOptions::default(),
+                seconds_left: None,
+                mip_abs_gap: None,
+                start: None,
+            },
+        )
+    };
+    // Stage 1: the least core's excess.
     let mut vars = ProblemVariables::new();
-    let x: Vec<Variable> = (0..n).map(|_| vars.add(variable())).collect();
-    let total: Expression = x.iter().sum();
-    let mut problem = vars.maximise(total).using(highs);
-    for s in 1..full {
-        let lhs: Expression = (0..n).filter(|p| s >> p & 1 == 1).map(|p| x[p]).sum();
-        problem.add_constraint(lhs.leq(cost(s)));
+    let a: Vec<Variable> = (0..n).map(|_| vars.add(variable())).collect();
+    let eps = vars.add(variable());
+    let mut problem = vars.minimise(eps).using(highs);
+    add_coalition_rows(&mut problem, &a, Some(eps), 0.0, &cost);
+    let members: Expression = a.iter().sum();
+    problem.add_constraint(members.eq(cost(full)));
+    let excess = if n == 1 { 0.0 } else { run(problem)?.objective };
+
+    // Stage 2: closest to the target within the core, or within the least
+    // core when the core is empty (a hair of slack for the LP's tolerance).
+    let slack = 1e-9 * (1.0 + cost(full).abs());
+    let mut vars = ProblemVariables::new();
+    let a: Vec<Variable> = (0..n).map(|_| vars.add(variable())).collect();
+    let d: Vec<Variable> = (0..n).map(|_| vars.add(variable().min(0.0))).collect();
+    let distance: Expression = d.iter().sum();
+    let mut problem = vars.minimise(distance).using(highs);
+    add_coalition_rows(&mut problem, &a, None, excess.max(0.0) + slack, &cost);
+    let members: Expression = a.iter().sum();
+    problem.add_constraint(members.eq(cost(full)));
+    for p in 0..n {
+        problem.add_constraint((d[p] - a[p]).geq(-target[p]));
+        problem.add_constraint((d[p] + a[p]).geq(target[p]));
     }
-    let members: Expression = x.iter().sum();
-    problem.add_constraint(members.leq(cost(full)));
-    let run = solver::run(
-        problem,
-        Call {
-            options: &SolveOptions::default(),
-            seconds_left: None,
-            mip_abs_gap: None,
-            start: None,
-        },
-    )?;
-    Ok(run.objective >= cost(full) - tolerance)
+    let solved = run(problem)?;
+    Ok(LeastCoreSplit {
+        excess,
+        shares: solved.columns[..n].to_vec(),
+    })
+}
+
+/// `Σ_{p∈S} a_p − ε ≤ c(S) + shift` (without `− ε` when `eps` is `None`)
+/// for every proper non-empty coalition `S` of the `a.len()` partners.
+fn add_coalition_rows(
+    problem: &mut good_lp::solvers::highs::HighsProblem,
+    a: &[Variable],
+    eps: Option<Variable>,
+    shift: f64,
+    cost: &impl Fn(u64) -> f64,
+) {
+    let n = a.len();
+    let full = (1u64 << n) - 1;
+    for s in 1..full {
+        let mut lhs: Expression = (0..n).filter(|p| s >> p & 1 == 1).map(|p| a[p]).sum();
+        if let Some(e) = eps {
+            lhs -= e;
+        }
+        problem.add_constraint(lhs.leq(cost(s) + shift));
+    }
 }
 
 #[cfg(test)]
@@ -267,7 +324,13 @@ mod tests {
         };
         assert_eq!(subadditivity_violations(2, cost, 1e-9), vec![(1, 2, 4.0)]);
         // The core is empty: no split of 10 leaves both paying at most 3.
-        assert!(!core_nonempty(2, cost, 1e-6).unwrap());
+        // The least core charges each 5, an excess of 2 over standing alone.
+        let split = least_core_split(2, cost, &[7.0, 3.0]).unwrap();
+        assert!((split.excess - 2.0).abs() < 1e-9, "{split:?}");
+        assert!(
+            (split.shares[0] - 5.0).abs() < 1e-6 && (split.shares[1] - 5.0).abs() < 1e-6,
+            "{split:?}"
+        );
         assert_eq!(
             blocking(2, &[5.0, 5.0], cost, 1e-9),
             vec![(1, 2.0), (2, 2.0)]
