@@ -25,6 +25,7 @@
 
 pub mod brute_force;
 pub mod checker;
+pub mod constellations;
 pub mod dataset;
 pub mod eligibility;
 pub mod generator;
