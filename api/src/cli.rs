@@ -34,6 +34,8 @@ pub enum Command {
     Generate(GenerateArgs),
     /// Check a dataset and report every problem.
     Validate(ValidateArgs),
+    /// Plan Mockingbird constellations: hubs and their satellites.
+    Constellations(crate::constellations::ConstellationsArgs),
 }
 
 /// Output format.
@@ -169,6 +171,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), ApiError> {
         Command::Rank(a) => run_rank(&a, out),
         Command::Generate(a) => run_generate(&a, out),
         Command::Validate(a) => run_validate(&a, out),
+        Command::Constellations(a) => crate::constellations::run(&a, out),
     }
 }
 

@@ -3,6 +3,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use optimiser::constellations::FormationError;
 use optimiser::matching::MatchError;
 use optimiser::ranking::RankError;
 use serde::Serialize;
@@ -69,6 +70,9 @@ pub enum ApiError {
     /// Ranking failed.
     #[error("ranking failed: {0}")]
     Rank(RankError),
+    /// Constellation planning failed.
+    #[error("constellation planning failed: {0}")]
+    Formation(FormationError),
     /// Output could not be serialised.
     #[error("could not write JSON: {0}")]
     Json(serde_json::Error),
@@ -85,6 +89,12 @@ impl From<MatchError> for ApiError {
 impl From<RankError> for ApiError {
     fn from(e: RankError) -> Self {
         ApiError::Rank(e)
+    }
+}
+
+impl From<FormationError> for ApiError {
+    fn from(e: FormationError) -> Self {
+        ApiError::Formation(e)
     }
 }
 
@@ -119,6 +129,13 @@ impl ApiError {
             ApiError::Rank(RankError::Solve(
                 MatchError::InvalidConfig(_) | MatchError::NotAnOption(_),
             )) => EXIT_INVALID_INPUT,
+            ApiError::Formation(
+                FormationError::InvalidConfig(_)
+                | FormationError::UnknownCandidate(_)
+                | FormationError::NotAHousehold(_)
+                | FormationError::InKeptConstellation(..)
+                | FormationError::CountInfeasible(..),
+            ) => EXIT_INVALID_INPUT,
             _ => EXIT_FAILURE,
         }
     }

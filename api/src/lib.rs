@@ -10,6 +10,7 @@
 #![warn(missing_docs)]
 
 pub mod cli;
+pub mod constellations;
 pub mod csv_tables;
 pub mod error;
 pub mod load;
