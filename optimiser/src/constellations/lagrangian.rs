@@ -29,6 +29,7 @@
 //! left out of the MIP. Likewise a hub whose forced opening exceeds it.
 
 use std::collections::{HashMap, HashSet};
+
 use std::time::Instant;
 
 use super::instance::{Choice, Instance};
@@ -154,12 +155,7 @@ pub fn run(inst: &Instance, budget_s: Option<f64>, started: Instant) -> Outcome 
     let mut iterations = 0;
     let mut heuristic_ms = 0.0;
     let mut lp_runs = 0;
-    let lookup: HashMap<(usize, usize), usize> = inst
-        .pairs
-        .iter()
-        .enumerate()
-        .map(|(p, pair)| ((pair.household, pair.hub), p))
-        .collect();
+    let lookup = Lookup::new(inst);
     let out_of_time = || budget_s.is_some_and(|b| started.elapsed().as_secs_f64() > b);
     for it in 0..2000 {
         iterations = it + 1;
@@ -338,6 +334,29 @@ impl Outcome {
     }
 }
 
+/// The pair of each (household, hub), if within reach: a dense table.
+struct Lookup {
+    households: usize,
+    table: Vec<u32>,
+}
+
+impl Lookup {
+    fn new(inst: &Instance) -> Self {
+        let households = inst.households.len();
+        let mut table = vec![u32::MAX; households * inst.candidates.len()];
+        for (p, pair) in inst.pairs.iter().enumerate() {
+            table[pair.hub * households + pair.household] = p as u32;
+        }
+        Lookup { households, table }
+    }
+    fn get(&self, household: usize, hub: usize) -> Option<usize> {
+        match self.table[hub * self.households + household] {
+            u32::MAX => None,
+            p => Some(p as usize),
+        }
+    }
+}
+
 /// Household roles during the heuristic.
 #[derive(Clone, Copy, PartialEq, Debug)]
 enum Role {
@@ -409,11 +428,7 @@ impl State<'_> {
 }
 
 /// A feasible plan from a relaxed solution's open hubs, improved by local search.
-fn heuristic(
-    inst: &Instance,
-    r: &Relaxed,
-    lookup: &HashMap<(usize, usize), usize>,
-) -> Option<Choice> {
+fn heuristic(inst: &Instance, r: &Relaxed, lookup: &Lookup) -> Option<Choice> {
     let nk = inst.candidates.len();
     let mut st = State {
         inst,
@@ -499,11 +514,24 @@ fn heuristic(
     Some(st.choice())
 }
 
-fn local_search(st: &mut State, lookup: &HashMap<(usize, usize), usize>) {
+/// Variable-neighbourhood descent: single-household moves until none
+/// improves, then satellite swaps, then hub moves; back to moves after any
+/// improvement.
+fn local_search(st: &mut State, lookup: &Lookup) {
+    for _round in 0..200 {
+        if move_pass(st) || swap_pass(st, lookup) || hub_moves(st) {
+            continue;
+        }
+        break;
+    }
+}
+
+/// Moves, adds or drops single households where that gains; whether any did.
+fn move_pass(st: &mut State) -> bool {
     let inst = st.inst;
     let eps = 1e-9;
-    for _round in 0..100 {
-        let mut improved = false;
+    let mut improved = false;
+    {
         // Move, add or drop one household.
         for j in 0..inst.households.len() {
             if st.role[j] == Role::Hub {
@@ -545,22 +573,37 @@ fn local_search(st: &mut State, lookup: &HashMap<(usize, usize), usize>) {
                 improved = true;
             }
         }
-        // Swap two satellites of different hubs.
+    }
+    improved
+}
+
+/// Swaps two satellites of different hubs where that gains; whether any did.
+fn swap_pass(st: &mut State, lookup: &Lookup) -> bool {
+    let inst = st.inst;
+    let eps = 1e-9;
+    let mut improved = false;
+    {
+        // Swap two satellites of different hubs (each hub's satellites listed once per round).
+        let mut members: Vec<Vec<(usize, usize)>> = vec![Vec::new(); inst.candidates.len()];
+        for (j, r) in st.role.iter().enumerate() {
+            if let Role::Sat(p) = r {
+                members[inst.pairs[*p].hub].push((j, *p));
+            }
+        }
         for j in 0..inst.households.len() {
             let Role::Sat(pj) = st.role[j] else { continue };
             let a = inst.pairs[pj].hub;
-            for &q in &inst.by_household[j] {
+            'pairs: for &q in &inst.by_household[j] {
                 let b = inst.pairs[q].hub;
                 if b == a || !st.open[b] {
                     continue;
                 }
-                let mut done = false;
-                for &pi in &inst.by_hub[b] {
-                    let i = inst.pairs[pi].household;
+                for m in 0..members[b].len() {
+                    let (i, pi) = members[b][m];
                     if st.role[i] != Role::Sat(pi) {
                         continue;
                     }
-                    let Some(&qi) = lookup.get(&(i, a)) else {
+                    let Some(qi) = lookup.get(i, a) else {
                         continue;
                     };
                     let gain = inst.pairs[pj].cost + inst.pairs[pi].cost
@@ -569,23 +612,16 @@ fn local_search(st: &mut State, lookup: &HashMap<(usize, usize), usize>) {
                     if gain > eps {
                         st.role[j] = Role::Sat(q);
                         st.role[i] = Role::Sat(qi);
+                        members[b][m] = (j, q);
+                        members[a].push((i, qi));
                         improved = true;
-                        done = true;
-                        break;
+                        break 'pairs;
                     }
-                }
-                if done {
-                    break;
                 }
             }
         }
-        if hub_moves(st) {
-            improved = true;
-        }
-        if !improved {
-            break;
-        }
     }
+    improved
 }
 
 /// Hub-level moves: with a reward, close a hub (its satellites move to the
