@@ -1,5 +1,5 @@
 //! One-off constellation-planning measurements for BENCHMARKS.md:
-//! `cargo run --example constellations_scale -- [lagrangian|plain] HOUSEHOLDS CANDIDATES [SEED] [TIME_LIMIT] [count=P]`.
+//! `cargo run --example constellations_scale -- [lagrangian|plain] HOUSEHOLDS CANDIDATES [SEED] [TIME_LIMIT] [count=P] [gap=G] [presolve]`.
 
 use optimiser::constellations::{solve, FormationConfig, Goal, Strategy};
 use optimiser::dataset::Dataset;
@@ -28,6 +28,12 @@ fn main() {
         solve: SolveOptions {
             time_limit: limit,
             verbose: std::env::var("VERBOSE").is_ok(),
+            presolve: args.iter().any(|a| a == "presolve"),
+            mip_rel_gap: args
+                .iter()
+                .find_map(|a| a.strip_prefix("gap="))
+                .and_then(|g| g.parse().ok())
+                .unwrap_or(1e-6),
             ..SolveOptions::default()
         },
         ..FormationConfig::default()
