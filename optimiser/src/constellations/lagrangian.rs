@@ -140,8 +140,9 @@ fn relax(inst: &Instance, lambda: &[f64], buf: &mut Vec<(f64, usize)>) -> Relaxe
 }
 
 /// Runs the subgradient method and the heuristic, for at most `budget_s`
-/// seconds when given (counted from `started`).
-pub fn run(inst: &Instance, budget_s: Option<f64>, started: Instant) -> Outcome {
+/// seconds when given (counted from `started`), stopping early once the
+/// incumbent is proven within `stop_gap` (relative) of the bound.
+pub fn run(inst: &Instance, budget_s: Option<f64>, started: Instant, stop_gap: f64) -> Outcome {
     let t0 = Instant::now();
     let n = inst.households.len();
     let mut lambda = vec![0.0; n];
@@ -188,7 +189,8 @@ pub fn run(inst: &Instance, budget_s: Option<f64>, started: Instant) -> Outcome 
             (None, Some(_)) => bound + bound.abs().max(1.0) * 0.05,
         };
         let gap = ub - bound;
-        if gap <= 1e-7 * ub.abs().max(1.0) || theta < 0.002 || out_of_time() {
+        let proven = incumbent.is_some() && gap <= stop_gap.max(1e-7) * ub.abs().max(1.0);
+        if proven || theta < 0.002 || out_of_time() {
             break;
         }
         // Subgradient of the one-role rows, projected on λ ≥ 0.

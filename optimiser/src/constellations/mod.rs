@@ -360,11 +360,13 @@ pub fn solve(data: &Dataset, config: &FormationConfig) -> Result<Formation, Form
             ));
         }
     }
+    // 5 % of a time limit is kept back for handing the model to HiGHS,
+    // decoding and checking, which HiGHS' own clock does not see.
     let seconds_left = |started: Instant| {
         config
             .solve
             .time_limit
-            .map(|t| (t - started.elapsed().as_secs_f64()).max(0.0))
+            .map(|t| (0.95 * t - started.elapsed().as_secs_f64()).max(0.0))
     };
     let solve_started = Instant::now();
     let mut stats = ModelStats {
@@ -404,7 +406,7 @@ pub fn solve(data: &Dataset, config: &FormationConfig) -> Result<Formation, Form
             }
             Strategy::Lagrangian => {
                 let budget = config.solve.time_limit.map(|t| t * 0.3);
-                let lag = lagrangian::run(&inst, budget, started);
+                let lag = lagrangian::run(&inst, budget, started, config.solve.mip_rel_gap);
                 stats.lagrangian_bound = Some(lag.bound);
                 stats.lagrangian_ms = lag.elapsed_ms;
                 stats.lagrangian_iterations = lag.iterations;
