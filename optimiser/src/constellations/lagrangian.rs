@@ -336,25 +336,39 @@ impl Outcome {
     }
 }
 
-/// The pair of each (household, hub), if within reach: a dense table.
-struct Lookup {
-    households: usize,
-    table: Vec<u32>,
+/// The pair of each (household, hub), if within reach: a dense table, or a
+/// hash map when the table would be large (more than 2^25 cells).
+enum Lookup {
+    Dense { households: usize, table: Vec<u32> },
+    Sparse(HashMap<(usize, usize), usize>),
 }
 
 impl Lookup {
     fn new(inst: &Instance) -> Self {
         let households = inst.households.len();
-        let mut table = vec![u32::MAX; households * inst.candidates.len()];
+        let cells = households.saturating_mul(inst.candidates.len());
+        if cells > 1 << 25 || inst.pairs.len() >= u32::MAX as usize {
+            return Lookup::Sparse(
+                inst.pairs
+                    .iter()
+                    .enumerate()
+                    .map(|(p, pair)| ((pair.household, pair.hub), p))
+                    .collect(),
+            );
+        }
+        let mut table = vec![u32::MAX; cells];
         for (p, pair) in inst.pairs.iter().enumerate() {
             table[pair.hub * households + pair.household] = p as u32;
         }
-        Lookup { households, table }
+        Lookup::Dense { households, table }
     }
     fn get(&self, household: usize, hub: usize) -> Option<usize> {
-        match self.table[hub * self.households + household] {
-            u32::MAX => None,
-            p => Some(p as usize),
+        match self {
+            Lookup::Dense { households, table } => match table[hub * households + household] {
+                u32::MAX => None,
+                p => Some(p as usize),
+            },
+            Lookup::Sparse(map) => map.get(&(household, hub)).copied(),
         }
     }
 }
