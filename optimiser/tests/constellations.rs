@@ -452,3 +452,57 @@ fn raising_the_reward_never_lowers_the_number_of_satellites() {
     }
     assert!(last > 0);
 }
+
+#[test]
+fn reduced_cost_fixing_keeps_every_pair_of_an_optimal_plan() {
+    use optimiser::constellations::{lagrangian, Instance};
+    let mut checked = 0;
+    let mut fixed = 0;
+    for seed in 500..580u64 {
+        let data = tiny_pool(seed, seed % 2 == 0);
+        let config = tiny_config(seed);
+        let Some((opt, plan)) = brute_force::solve(&data, &config) else {
+            continue;
+        };
+        let candidates = constellations::hub_candidates(&data, &config).expect("candidates");
+        let inst = Instance::build(&data, &config, &candidates);
+        let lag = lagrangian::run(&inst, None, std::time::Instant::now(), 1e-9);
+        assert!(
+            lag.bound <= opt + 1e-6,
+            "seed {seed}: bound {} > optimum {opt}",
+            lag.bound
+        );
+        let (keep_pairs, keep_hubs) = lag.fixing(&inst, opt + 1e-6);
+        fixed += keep_pairs.iter().filter(|k| !**k).count();
+        let pos = |p: usize| inst.households.binary_search(&p).expect("in the pool");
+        for (hub, sats) in &plan {
+            let k = inst.candidate_of[pos(*hub)].expect("a candidate");
+            assert!(keep_hubs[k], "seed {seed}: an optimal hub was fixed closed");
+            for s in sats {
+                let p = inst.by_hub[k]
+                    .iter()
+                    .copied()
+                    .find(|&p| inst.pairs[p].household == pos(*s))
+                    .expect("a pair within reach");
+                assert!(
+                    keep_pairs[p],
+                    "seed {seed}: an optimal pair was fixed to zero"
+                );
+            }
+        }
+        checked += 1;
+    }
+    assert!(checked >= 40, "only {checked} pools checked");
+    // The test means something only if fixing does fix pairs.
+    assert!(fixed > 0);
+}
+
+#[test]
+fn age_ranges_merge_touching_and_overlapping_ranges() {
+    use optimiser::constellations::{merge_ages, AgeRange};
+    assert_eq!(
+        merge_ages(vec![(11, 17), (0, 4), (5, 8), (12, 15)]),
+        vec![AgeRange { min: 0, max: 8 }, AgeRange { min: 11, max: 17 }]
+    );
+    assert!(merge_ages(vec![]).is_empty());
+}

@@ -89,7 +89,8 @@ use crate::solver::{self, Call, SolveOptions, SolveStatus, SolverError};
 
 pub use instance::{Choice, Instance, Plan};
 pub use solution::{
-    AgeRange, Formation, FormedConstellation, KeptConstellation, ModelStats, Outside, OutsideReason,
+    merge_ages, AgeRange, Formation, FormedConstellation, KeptConstellation, ModelStats, Outside,
+    OutsideReason,
 };
 
 /// Default fewest satellites per hub.
