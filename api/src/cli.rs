@@ -39,6 +39,8 @@ pub enum Command {
     Commission(crate::commission::CommissionArgs),
     /// Write a seeded synthetic commissioning question (JSON).
     GenerateCommission(crate::commission::GenerateCommissionArgs),
+    /// Plan Mockingbird constellations: hubs and their satellites.
+    Constellations(crate::constellations::ConstellationsArgs),
 }
 
 /// Output format.
@@ -176,6 +178,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), ApiError> {
         Command::Validate(a) => run_validate(&a, out),
         Command::Commission(a) => crate::commission::run(&a, out),
         Command::GenerateCommission(a) => crate::commission::run_generate(&a, out),
+        Command::Constellations(a) => crate::constellations::run(&a, out),
     }
 }
 

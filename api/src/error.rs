@@ -4,6 +4,7 @@ use std::fmt;
 use std::path::PathBuf;
 
 use optimiser::commission::CommissionError;
+use optimiser::constellations::FormationError;
 use optimiser::matching::MatchError;
 use optimiser::ranking::RankError;
 use serde::Serialize;
@@ -73,6 +74,9 @@ pub enum ApiError {
     /// The commissioning solve failed.
     #[error("commissioning failed: {0}")]
     Commission(CommissionError),
+    /// Constellation planning failed.
+    #[error("constellation planning failed: {0}")]
+    Formation(FormationError),
     /// Output could not be serialised.
     #[error("could not write JSON: {0}")]
     Json(serde_json::Error),
@@ -95,6 +99,12 @@ impl From<RankError> for ApiError {
 impl From<CommissionError> for ApiError {
     fn from(e: CommissionError) -> Self {
         ApiError::Commission(e)
+    }
+}
+
+impl From<FormationError> for ApiError {
+    fn from(e: FormationError) -> Self {
+        ApiError::Formation(e)
     }
 }
 
@@ -132,6 +142,13 @@ impl ApiError {
             ApiError::Rank(RankError::Solve(
                 MatchError::InvalidConfig(_) | MatchError::NotAnOption(_),
             )) => EXIT_INVALID_INPUT,
+            ApiError::Formation(
+                FormationError::InvalidConfig(_)
+                | FormationError::UnknownCandidate(_)
+                | FormationError::NotAHousehold(_)
+                | FormationError::InKeptConstellation(..)
+                | FormationError::CountInfeasible(..),
+            ) => EXIT_INVALID_INPUT,
             _ => EXIT_FAILURE,
         }
     }

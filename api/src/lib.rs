@@ -11,6 +11,7 @@
 
 pub mod cli;
 pub mod commission;
+pub mod constellations;
 pub mod csv_tables;
 pub mod error;
 pub mod load;

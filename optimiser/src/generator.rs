@@ -551,3 +551,100 @@ fn form_constellations(spec: &GeneratorSpec, carers: &mut [RawCarer]) {
         }
     }
 }
+
+/// A seeded pool of foster households for constellation planning, in the
+/// dense part of the south coast: around Portsmouth, Fareham, Southampton,
+/// Chichester and Worthing (town centres, households drawn with a 5–6 km
+/// spread), no children, no homes, no existing constellations.
+///
+/// Exactly `candidates` households meet the default hub rule (in-house with
+/// two or three places); the others are in-house with one place (55 %) or IFA
+/// households with one to three places. The same arguments give the same pool.
+pub fn carer_pool(seed: u64, households: usize, candidates: usize) -> RawDataset {
+    let south = Region::south_coast();
+    let authority = |gss: &str| {
+        south
+            .authorities
+            .iter()
+            .find(|a| a.authority.id == gss)
+            .map(|a| a.authority.clone())
+    };
+    let authorities: Vec<RawAuthority> = ["E06000044", "E06000045", "E10000014", "E10000032"]
+        .iter()
+        .filter_map(|g| authority(g))
+        .collect();
+    // (authority, town centre, spread km, weight)
+    let towns: [(&str, f64, f64, f64, f64); 5] = [
+        ("E06000044", 50.8198, -1.0880, 5.0, 25.0), // Portsmouth
+        ("E10000014", 50.8520, -1.1780, 5.0, 15.0), // Fareham
+        ("E06000045", 50.9097, -1.4044, 5.0, 25.0), // Southampton
+        ("E10000032", 50.8360, -0.7800, 6.0, 15.0), // Chichester
+        ("E10000032", 50.8170, -0.3720, 6.0, 20.0), // Worthing
+    ];
+    let total: f64 = towns.iter().map(|t| t.4).sum();
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut hubs: Vec<usize> = (0..households).collect();
+    hubs.shuffle(&mut rng);
+    hubs.truncate(candidates.min(households));
+    hubs.sort_unstable();
+    let mut carers = Vec::with_capacity(households);
+    for n in 0..households {
+        let mut x = rng.random::<f64>() * total;
+        let town = towns
+            .iter()
+            .find(|t| {
+                x -= t.4;
+                x < 0.0
+            })
+            .unwrap_or(&towns[0]);
+        let normal = |rng: &mut ChaCha8Rng| {
+            let u1: f64 = rng.random::<f64>().max(1e-12);
+            let u2: f64 = rng.random();
+            (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
+        };
+        let lat = town.1 + normal(&mut rng) * town.3 / 111.2;
+        let lon = town.2 + normal(&mut rng) * town.3 / (111.2 * town.1.to_radians().cos());
+        let hub = hubs.binary_search(&n).is_ok();
+        let (provider, places) = if hub {
+            (Provider::InHouse, rng.random_range(2..=3))
+        } else if rng.random::<f64>() < 0.55 {
+            (Provider::InHouse, 1)
+        } else {
+            (Provider::Ifa, rng.random_range(1..=3))
+        };
+        let occupied = rng.random_range(0..=places);
+        let min_age = *[0, 0, 0, 5, 8, 11].choose(&mut rng).unwrap_or(&0);
+        let max_age = *[17, 17, 12, 17, 15].choose(&mut rng).unwrap_or(&17);
+        let weekly_cost = match provider {
+            Provider::InHouse => (rng.random_range(450.0..650.0_f64) / 5.0).round() * 5.0,
+            _ => (rng.random_range(820.0..1000.0_f64) / 5.0).round() * 5.0,
+        };
+        carers.push(RawCarer {
+            id: format!("FC{:05}", n + 1),
+            authority: town.0.to_string(),
+            provider,
+            location: RawLocation {
+                lat: (lat * 1000.0).round() / 1000.0,
+                lon: (lon * 1000.0).round() / 1000.0,
+            },
+            places,
+            occupied,
+            min_age,
+            max_age: max_age.max(min_age),
+            skills: Vec::new(),
+            weekly_cost,
+            constellation: None,
+            hub: false,
+            connected_children: vec![],
+        });
+    }
+    RawDataset {
+        version: 1,
+        authorities,
+        schools: vec![],
+        carers,
+        homes: vec![],
+        children: vec![],
+        sibling_groups: vec![],
+    }
+}

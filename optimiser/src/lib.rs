@@ -26,6 +26,7 @@
 pub mod brute_force;
 pub mod checker;
 pub mod commission;
+pub mod constellations;
 pub mod dataset;
 pub mod eligibility;
 pub mod generator;
