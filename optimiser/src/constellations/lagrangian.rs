@@ -155,6 +155,7 @@ pub fn run(inst: &Instance, budget_s: Option<f64>, started: Instant, stop_gap: f
     let mut stale = 0;
     let mut iterations = 0;
     let mut heuristic_ms = 0.0;
+    let mut proven = false;
     let mut lp_runs = 0;
     let lookup = Lookup::new(inst);
     let out_of_time = || budget_s.is_some_and(|b| started.elapsed().as_secs_f64() > b);
@@ -189,7 +190,7 @@ pub fn run(inst: &Instance, budget_s: Option<f64>, started: Instant, stop_gap: f
             (None, Some(_)) => bound + bound.abs().max(1.0) * 0.05,
         };
         let gap = ub - bound;
-        let proven = incumbent.is_some() && gap <= stop_gap.max(1e-7) * ub.abs().max(1.0);
+        proven = incumbent.is_some() && gap <= stop_gap.max(1e-7) * ub.abs().max(1.0);
         if proven || theta < 0.002 || out_of_time() {
             break;
         }
@@ -218,9 +219,9 @@ pub fn run(inst: &Instance, budget_s: Option<f64>, started: Instant, stop_gap: f
             lambda[j] = (lambda[j] + t * g[j]).max(0.0);
         }
     }
-    // A last incumbent from the best multipliers.
+    // A last incumbent from the best multipliers (unless the requested gap is already proven).
     let r = relax(inst, &best_lambda, &mut buf);
-    if tried.insert(r.open.clone()) {
+    if !proven && tried.insert(r.open.clone()) {
         if let Some(c) = heuristic(inst, &r, &lookup) {
             let z = inst.plan_cost(&c);
             if incumbent.as_ref().is_none_or(|(best, _)| z < *best - 1e-9) {
@@ -231,6 +232,9 @@ pub fn run(inst: &Instance, budget_s: Option<f64>, started: Instant, stop_gap: f
     // The best assignment for the incumbent's hub set (a transportation
     // problem: its LP is integral), then local search again, while it improves.
     for _ in 0..5 {
+        if proven {
+            break;
+        }
         let Some((z, c)) = incumbent.clone() else {
             break;
         };
@@ -387,6 +391,10 @@ struct State<'a> {
     role: Vec<Role>,
     open: Vec<bool>,
     size: Vec<usize>,
+    /// Try closing one hub and opening another together (always with a
+    /// count, where neither alone keeps the count; with a reward only when
+    /// polishing the best plan, as it costs a copy of the state per hub).
+    hub_swaps: bool,
 }
 
 impl State<'_> {
@@ -415,6 +423,7 @@ impl State<'_> {
             role: vec![Role::Out; inst.households.len()],
             open: vec![false; nk],
             size: vec![0; nk],
+            hub_swaps: true,
         };
         for &k in &c.hubs {
             st.open[k] = true;
@@ -451,6 +460,7 @@ fn heuristic(inst: &Instance, r: &Relaxed, lookup: &Lookup) -> Option<Choice> {
         role: vec![Role::Out; inst.households.len()],
         open: vec![false; nk],
         size: vec![0; nk],
+        hub_swaps: inst.count.is_some(),
     };
     // Open hubs, most promising first; a hub household is never a satellite.
     let mut order: Vec<usize> = (0..nk).filter(|&k| r.open[k]).collect();
@@ -652,35 +662,38 @@ fn hub_moves(st: &mut State) -> bool {
         if !st.open[k] {
             continue;
         }
-        match inst.count {
-            None => {
-                if let Some(d) = close_delta(st, k, false) {
-                    if d < -eps {
-                        close_delta(st, k, true);
-                        improved = true;
-                    }
-                }
-            }
-            Some(_) => {
-                let Some(d) = close_delta(st, k, false) else {
-                    continue;
-                };
-                let mut trial = st.clone();
-                close_delta(&mut trial, k, true);
-                let closed: Vec<usize> = (0..inst.candidates.len())
-                    .filter(|&o| o != k && !trial.open[o])
-                    .collect();
-                let best = closed
-                    .into_iter()
-                    .filter_map(|o| open_delta(&mut trial, o, false).map(|e| (e, o)))
-                    .min_by(|a, b| a.0.total_cmp(&b.0));
-                if let Some((e, o)) = best {
-                    if d + e < -eps {
-                        open_delta(&mut trial, o, true);
-                        *st = trial;
-                        improved = true;
-                    }
-                }
+        let Some(d) = close_delta(st, k, false) else {
+            continue;
+        };
+        if inst.count.is_none() && d < -eps {
+            close_delta(st, k, true);
+            improved = true;
+            continue;
+        }
+        if !st.hub_swaps {
+            continue;
+        }
+        // Close k and open the closed candidate that gains most instead.
+        let mut trial = st.clone();
+        close_delta(&mut trial, k, true);
+        // Only candidates sharing a household within reach with k (within 2·max_km).
+        let mut closed: Vec<usize> = inst.by_hub[k]
+            .iter()
+            .flat_map(|&p| inst.by_household[inst.pairs[p].household].iter())
+            .map(|&q| inst.pairs[q].hub)
+            .filter(|&o| o != k && !trial.open[o])
+            .collect();
+        closed.sort_unstable();
+        closed.dedup();
+        let best = closed
+            .into_iter()
+            .filter_map(|o| open_delta(&mut trial, o, false).map(|e| (e, o)))
+            .min_by(|a, b| a.0.total_cmp(&b.0));
+        if let Some((e, o)) = best {
+            if d + e < -eps {
+                open_delta(&mut trial, o, true);
+                *st = trial;
+                improved = true;
             }
         }
     }
