@@ -159,6 +159,7 @@ pub fn run(inst: &Instance, budget_s: Option<f64>, started: Instant, stop_gap: f
     let mut lp_runs = 0;
     let lookup = Lookup::new(inst);
     let out_of_time = || budget_s.is_some_and(|b| started.elapsed().as_secs_f64() > b);
+    let deadline = budget_s.map(|b| started + std::time::Duration::from_secs_f64(b.max(0.0)));
     for it in 0..2000 {
         iterations = it + 1;
         let r = relax(inst, &lambda, &mut buf);
@@ -175,7 +176,7 @@ pub fn run(inst: &Instance, budget_s: Option<f64>, started: Instant, stop_gap: f
         }
         if it % 40 == 0 && tried.insert(r.open.clone()) {
             let h0 = Instant::now();
-            let found = heuristic(inst, &r, &lookup);
+            let found = heuristic(inst, &r, &lookup, deadline);
             heuristic_ms += h0.elapsed().as_secs_f64() * 1000.0;
             if let Some(c) = found {
                 let z = inst.plan_cost(&c);
@@ -222,7 +223,7 @@ pub fn run(inst: &Instance, budget_s: Option<f64>, started: Instant, stop_gap: f
     // A last incumbent from the best multipliers (unless the requested gap is already proven).
     let r = relax(inst, &best_lambda, &mut buf);
     if !proven && tried.insert(r.open.clone()) {
-        if let Some(c) = heuristic(inst, &r, &lookup) {
+        if let Some(c) = heuristic(inst, &r, &lookup, deadline) {
             let z = inst.plan_cost(&c);
             if incumbent.as_ref().is_none_or(|(best, _)| z < *best - 1e-9) {
                 incumbent = Some((z, c));
@@ -243,7 +244,7 @@ pub fn run(inst: &Instance, budget_s: Option<f64>, started: Instant, stop_gap: f
         }
         let h0 = Instant::now();
         let refined = assign_lp(inst, &c.hubs).map(|a| {
-            let mut st = State::from_choice(inst, &a);
+            let mut st = State::from_choice(inst, &a, deadline);
             local_search(&mut st, &lookup);
             st.choice()
         });
@@ -395,6 +396,8 @@ struct State<'a> {
     /// count, where neither alone keeps the count; with a reward only when
     /// polishing the best plan, as it costs a copy of the state per hub).
     hub_swaps: bool,
+    /// Stop improving after this instant (the phase's time budget).
+    deadline: Option<Instant>,
 }
 
 impl State<'_> {
@@ -416,7 +419,7 @@ impl State<'_> {
         self.open[k] = false;
         self.size[k] = 0;
     }
-    fn from_choice<'a>(inst: &'a Instance, c: &Choice) -> State<'a> {
+    fn from_choice<'a>(inst: &'a Instance, c: &Choice, deadline: Option<Instant>) -> State<'a> {
         let nk = inst.candidates.len();
         let mut st = State {
             inst,
@@ -424,6 +427,7 @@ impl State<'_> {
             open: vec![false; nk],
             size: vec![0; nk],
             hub_swaps: true,
+            deadline,
         };
         for &k in &c.hubs {
             st.open[k] = true;
@@ -453,7 +457,12 @@ impl State<'_> {
 }
 
 /// A feasible plan from a relaxed solution's open hubs, improved by local search.
-fn heuristic(inst: &Instance, r: &Relaxed, lookup: &Lookup) -> Option<Choice> {
+fn heuristic(
+    inst: &Instance,
+    r: &Relaxed,
+    lookup: &Lookup,
+    deadline: Option<Instant>,
+) -> Option<Choice> {
     let nk = inst.candidates.len();
     let mut st = State {
         inst,
@@ -461,6 +470,7 @@ fn heuristic(inst: &Instance, r: &Relaxed, lookup: &Lookup) -> Option<Choice> {
         open: vec![false; nk],
         size: vec![0; nk],
         hub_swaps: inst.count.is_some(),
+        deadline,
     };
     // Open hubs, most promising first; a hub household is never a satellite.
     let mut order: Vec<usize> = (0..nk).filter(|&k| r.open[k]).collect();
@@ -545,6 +555,9 @@ fn heuristic(inst: &Instance, r: &Relaxed, lookup: &Lookup) -> Option<Choice> {
 /// improvement.
 fn local_search(st: &mut State, lookup: &Lookup) {
     for _round in 0..200 {
+        if st.deadline.is_some_and(|d| Instant::now() >= d) {
+            break;
+        }
         if move_pass(st) || swap_pass(st, lookup) || hub_moves(st) {
             continue;
         }
