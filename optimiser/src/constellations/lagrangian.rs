@@ -21,7 +21,12 @@
 //! hubs that cannot are closed; then the cheapest pairs with a gain, up to
 //! `max`), improved by local search (move or drop a satellite, swap two
 //! satellites between hubs; with a reward also close a hub that costs more
-//! than it gains, or open one over households left outside).
+//! than it gains, or open one over households left outside; with a count,
+//! close one hub and open another). After the subgradient steps, the best
+//! plan's hub set gets its optimal assignment ([`assign_lp`]) and a local
+//! search that also swaps hubs, while that improves. The local search stops
+//! at the phase's time budget. None of this runs once the requested gap is
+//! already proven.
 //!
 //! *Fixing.* For a pair `(j,k)`, `L` with `s_jk` forced to 1 is computed
 //! exactly (hub `k` forced open with `j` in it); if it exceeds the incumbent's
