@@ -21,7 +21,12 @@
 //! hubs that cannot are closed; then the cheapest pairs with a gain, up to
 //! `max`), improved by local search (move or drop a satellite, swap two
 //! satellites between hubs; with a reward also close a hub that costs more
-//! than it gains, or open one over households left outside).
+//! than it gains, or open one over households left outside; with a count,
+//! close one hub and open another). After the subgradient steps, the best
+//! plan's hub set gets its optimal assignment ([`assign_lp`]) and a local
+//! search that also swaps hubs, while that improves. The local search stops
+//! at the phase's time budget. None of this runs once the requested gap is
+//! already proven.
 //!
 //! *Fixing.* For a pair `(j,k)`, `L` with `s_jk` forced to 1 is computed
 //! exactly (hub `k` forced open with `j` in it); if it exceeds the incumbent's
@@ -155,9 +160,11 @@ pub fn run(inst: &Instance, budget_s: Option<f64>, started: Instant, stop_gap: f
     let mut stale = 0;
     let mut iterations = 0;
     let mut heuristic_ms = 0.0;
+    let mut proven = false;
     let mut lp_runs = 0;
     let lookup = Lookup::new(inst);
     let out_of_time = || budget_s.is_some_and(|b| started.elapsed().as_secs_f64() > b);
+    let deadline = budget_s.map(|b| started + std::time::Duration::from_secs_f64(b.max(0.0)));
     for it in 0..2000 {
         iterations = it + 1;
         let r = relax(inst, &lambda, &mut buf);
@@ -174,7 +181,7 @@ pub fn run(inst: &Instance, budget_s: Option<f64>, started: Instant, stop_gap: f
         }
         if it % 40 == 0 && tried.insert(r.open.clone()) {
             let h0 = Instant::now();
-            let found = heuristic(inst, &r, &lookup);
+            let found = heuristic(inst, &r, &lookup, deadline);
             heuristic_ms += h0.elapsed().as_secs_f64() * 1000.0;
             if let Some(c) = found {
                 let z = inst.plan_cost(&c);
@@ -189,7 +196,7 @@ pub fn run(inst: &Instance, budget_s: Option<f64>, started: Instant, stop_gap: f
             (None, Some(_)) => bound + bound.abs().max(1.0) * 0.05,
         };
         let gap = ub - bound;
-        let proven = incumbent.is_some() && gap <= stop_gap.max(1e-7) * ub.abs().max(1.0);
+        proven = incumbent.is_some() && gap <= stop_gap.max(1e-7) * ub.abs().max(1.0);
         if proven || theta < 0.002 || out_of_time() {
             break;
         }
@@ -218,10 +225,10 @@ pub fn run(inst: &Instance, budget_s: Option<f64>, started: Instant, stop_gap: f
             lambda[j] = (lambda[j] + t * g[j]).max(0.0);
         }
     }
-    // A last incumbent from the best multipliers.
+    // A last incumbent from the best multipliers (unless the requested gap is already proven).
     let r = relax(inst, &best_lambda, &mut buf);
-    if tried.insert(r.open.clone()) {
-        if let Some(c) = heuristic(inst, &r, &lookup) {
+    if !proven && tried.insert(r.open.clone()) {
+        if let Some(c) = heuristic(inst, &r, &lookup, deadline) {
             let z = inst.plan_cost(&c);
             if incumbent.as_ref().is_none_or(|(best, _)| z < *best - 1e-9) {
                 incumbent = Some((z, c));
@@ -231,6 +238,9 @@ pub fn run(inst: &Instance, budget_s: Option<f64>, started: Instant, stop_gap: f
     // The best assignment for the incumbent's hub set (a transportation
     // problem: its LP is integral), then local search again, while it improves.
     for _ in 0..5 {
+        if proven {
+            break;
+        }
         let Some((z, c)) = incumbent.clone() else {
             break;
         };
@@ -239,7 +249,7 @@ pub fn run(inst: &Instance, budget_s: Option<f64>, started: Instant, stop_gap: f
         }
         let h0 = Instant::now();
         let refined = assign_lp(inst, &c.hubs).map(|a| {
-            let mut st = State::from_choice(inst, &a);
+            let mut st = State::from_choice(inst, &a, deadline);
             local_search(&mut st, &lookup);
             st.choice()
         });
@@ -387,6 +397,12 @@ struct State<'a> {
     role: Vec<Role>,
     open: Vec<bool>,
     size: Vec<usize>,
+    /// Try closing one hub and opening another together (always with a
+    /// count, where neither alone keeps the count; with a reward only when
+    /// polishing the best plan, as it costs a copy of the state per hub).
+    hub_swaps: bool,
+    /// Stop improving after this instant (the phase's time budget).
+    deadline: Option<Instant>,
 }
 
 impl State<'_> {
@@ -408,13 +424,15 @@ impl State<'_> {
         self.open[k] = false;
         self.size[k] = 0;
     }
-    fn from_choice<'a>(inst: &'a Instance, c: &Choice) -> State<'a> {
+    fn from_choice<'a>(inst: &'a Instance, c: &Choice, deadline: Option<Instant>) -> State<'a> {
         let nk = inst.candidates.len();
         let mut st = State {
             inst,
             role: vec![Role::Out; inst.households.len()],
             open: vec![false; nk],
             size: vec![0; nk],
+            hub_swaps: true,
+            deadline,
         };
         for &k in &c.hubs {
             st.open[k] = true;
@@ -444,13 +462,20 @@ impl State<'_> {
 }
 
 /// A feasible plan from a relaxed solution's open hubs, improved by local search.
-fn heuristic(inst: &Instance, r: &Relaxed, lookup: &Lookup) -> Option<Choice> {
+fn heuristic(
+    inst: &Instance,
+    r: &Relaxed,
+    lookup: &Lookup,
+    deadline: Option<Instant>,
+) -> Option<Choice> {
     let nk = inst.candidates.len();
     let mut st = State {
         inst,
         role: vec![Role::Out; inst.households.len()],
         open: vec![false; nk],
         size: vec![0; nk],
+        hub_swaps: inst.count.is_some(),
+        deadline,
     };
     // Open hubs, most promising first; a hub household is never a satellite.
     let mut order: Vec<usize> = (0..nk).filter(|&k| r.open[k]).collect();
@@ -535,6 +560,9 @@ fn heuristic(inst: &Instance, r: &Relaxed, lookup: &Lookup) -> Option<Choice> {
 /// improvement.
 fn local_search(st: &mut State, lookup: &Lookup) {
     for _round in 0..200 {
+        if st.deadline.is_some_and(|d| Instant::now() >= d) {
+            break;
+        }
         if move_pass(st) || swap_pass(st, lookup) || hub_moves(st) {
             continue;
         }
@@ -652,35 +680,38 @@ fn hub_moves(st: &mut State) -> bool {
         if !st.open[k] {
             continue;
         }
-        match inst.count {
-            None => {
-                if let Some(d) = close_delta(st, k, false) {
-                    if d < -eps {
-                        close_delta(st, k, true);
-                        improved = true;
-                    }
-                }
-            }
-            Some(_) => {
-                let Some(d) = close_delta(st, k, false) else {
-                    continue;
-                };
-                let mut trial = st.clone();
-                close_delta(&mut trial, k, true);
-                let closed: Vec<usize> = (0..inst.candidates.len())
-                    .filter(|&o| o != k && !trial.open[o])
-                    .collect();
-                let best = closed
-                    .into_iter()
-                    .filter_map(|o| open_delta(&mut trial, o, false).map(|e| (e, o)))
-                    .min_by(|a, b| a.0.total_cmp(&b.0));
-                if let Some((e, o)) = best {
-                    if d + e < -eps {
-                        open_delta(&mut trial, o, true);
-                        *st = trial;
-                        improved = true;
-                    }
-                }
+        let Some(d) = close_delta(st, k, false) else {
+            continue;
+        };
+        if inst.count.is_none() && d < -eps {
+            close_delta(st, k, true);
+            improved = true;
+            continue;
+        }
+        if !st.hub_swaps {
+            continue;
+        }
+        // Close k and open the closed candidate that gains most instead.
+        let mut trial = st.clone();
+        close_delta(&mut trial, k, true);
+        // Only candidates sharing a household within reach with k (within 2·max_km).
+        let mut closed: Vec<usize> = inst.by_hub[k]
+            .iter()
+            .flat_map(|&p| inst.by_household[inst.pairs[p].household].iter())
+            .map(|&q| inst.pairs[q].hub)
+            .filter(|&o| o != k && !trial.open[o])
+            .collect();
+        closed.sort_unstable();
+        closed.dedup();
+        let best = closed
+            .into_iter()
+            .filter_map(|o| open_delta(&mut trial, o, false).map(|e| (e, o)))
+            .min_by(|a, b| a.0.total_cmp(&b.0));
+        if let Some((e, o)) = best {
+            if d + e < -eps {
+                open_delta(&mut trial, o, true);
+                *st = trial;
+                improved = true;
             }
         }
     }
