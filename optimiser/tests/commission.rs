@@ -393,6 +393,31 @@ fn sampled_shapley_is_within_its_stated_error_of_the_exact_value() {
     assert!(close(exact.joint_cost, sampled.joint_cost));
     assert!(!sampled.core.checked);
     assert_eq!(sampled.subadditive, None);
+    // A partial core check only reports coalitions that really block: their
+    // stand-alone costs are those of the exact game, and they are charged more.
+    let game = commission::game(&exact, &inst);
+    let index = |id: &str| {
+        exact
+            .partners
+            .iter()
+            .position(|p| p.authority == id)
+            .unwrap()
+    };
+    for b in &sampled.core.blocking_detail {
+        let mask = b.coalition.iter().fold(0u64, |m, id| m | 1 << index(id));
+        assert!(close(b.standalone, game[&mask]));
+        assert!(b.allocated > b.standalone);
+    }
+    if sampled
+        .core
+        .blocking_detail
+        .iter()
+        .any(|b| b.allocation == "shapley")
+    {
+        assert_eq!(sampled.core.shapley, Some(false));
+    } else {
+        assert_eq!(sampled.core.shapley, None);
+    }
     for (e, s) in exact.partners.iter().zip(&sampled.partners) {
         let (e, s, err) = (
             e.shapley.unwrap(),

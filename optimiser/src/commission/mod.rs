@@ -82,7 +82,9 @@
 //!   errors.
 //! * *Core*: an allocation `a` is in the core when `Σ_{p∈S} a_p ≤ c(S)` for
 //!   every coalition `S`; the coalitions where this fails *block* it. Checked
-//!   when every coalition was solved, with a tolerance of £0.01 plus twice
+//!   when every coalition was solved (beyond that, only against the
+//!   coalitions solved for sampling: a blocking coalition found there is a
+//!   verdict, none found is not), with a tolerance of £0.01 plus twice
 //!   the MIP gap tolerance times the joint cost (the precision of the
 //!   optima). Whether the core is empty is decided by the least core, one LP:
 //!   `ε* = min ε` subject to `Σ_p a_p = c(N)` and `Σ_{p∈S} a_p − ε ≤ c(S)`
@@ -250,9 +252,12 @@ pub fn solve(
     let proportional =
         (config.sharing != Sharing::Shapley).then(|| sharing::proportional(inst, &joint.plan));
 
+    let mut solved_masks: Vec<u64> = solved.keys().copied().collect();
+    solved_masks.sort_unstable();
     let (core, split) = core_check(
         inst,
         exact,
+        &solved_masks,
         &cost,
         tolerance,
         shapley.as_ref().map(|s| &s.0),
@@ -359,29 +364,19 @@ pub fn solve(
 fn core_check(
     inst: &Commission,
     exact: bool,
+    solved: &[u64],
     cost: &impl Fn(u64) -> f64,
     tolerance: f64,
     shapley: Option<&Vec<f64>>,
     proportional: Option<&Vec<f64>>,
 ) -> Result<(CoreCheck, Option<Vec<f64>>), CommissionError> {
     let n = inst.partners.len();
-    if !exact {
-        let unchecked = CoreCheck {
-            checked: false,
-            nonempty: None,
-            least_core_excess: None,
-            shapley: None,
-            proportional: None,
-            blocking: Vec::new(),
-            blocking_detail: Vec::new(),
-            tolerance,
-        };
-        return Ok((unchecked, None));
-    }
     let mut detail = Vec::new();
+    // Exact: every coalition, so the verdict is proven either way. Sampled:
+    // only the coalitions solved, so only a blocking coalition is a verdict.
     let mut verdict = |name: &'static str, allocation: Option<&Vec<f64>>| {
-        allocation.map(|a| {
-            let blocks = sharing::blocking(n, a, cost, tolerance);
+        allocation.and_then(|a| {
+            let blocks = sharing::blocking_among(n, a, cost, tolerance, solved.iter().copied());
             for &(s, excess) in &blocks {
                 detail.push(Blocking {
                     allocation: name,
@@ -390,7 +385,7 @@ fn core_check(
                     standalone: cost(s),
                 });
             }
-            blocks.is_empty()
+            (exact || !blocks.is_empty()).then_some(blocks.is_empty())
         })
     };
     let shapley_in = verdict("shapley", shapley);
@@ -398,6 +393,19 @@ fn core_check(
     let mut blocking: Vec<Vec<String>> = detail.iter().map(|b| b.coalition.clone()).collect();
     blocking.sort();
     blocking.dedup();
+    if !exact {
+        let partial = CoreCheck {
+            checked: false,
+            nonempty: None,
+            least_core_excess: None,
+            shapley: shapley_in,
+            proportional: proportional_in,
+            blocking,
+            blocking_detail: detail,
+            tolerance,
+        };
+        return Ok((partial, None));
+    }
     // The least-core split closest to Shapley (or to proportional when
     // Shapley is not computed): in the core whenever the core is non-empty.
     let target = shapley

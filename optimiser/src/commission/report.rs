@@ -147,6 +147,9 @@ pub struct Superadditive {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CoreCheck {
     /// Whether every coalition was solved, so that the check is complete.
+    /// When not (more than 10 partners), `blocking` lists the blocking
+    /// coalitions among those solved for sampling, and `shapley` /
+    /// `proportional` are `false` when one was found, `null` otherwise.
     pub checked: bool,
     /// Whether any allocation at all is in the core.
     pub nonempty: Option<bool>,

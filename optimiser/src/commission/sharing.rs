@@ -143,7 +143,23 @@ pub fn blocking(
     tolerance: f64,
 ) -> Vec<(u64, f64)> {
     let full = (1u64 << n) - 1;
-    let mut out: Vec<(u64, f64)> = (1..full)
+    blocking_among(n, allocation, cost, tolerance, 1..full)
+}
+
+/// [`blocking`] restricted to the given coalitions (for example those solved
+/// for a sampled Shapley value): finds blocking coalitions, but an empty
+/// answer proves nothing about the others.
+pub fn blocking_among(
+    n: usize,
+    allocation: &[f64],
+    cost: impl Fn(u64) -> f64,
+    tolerance: f64,
+    coalitions: impl IntoIterator<Item = u64>,
+) -> Vec<(u64, f64)> {
+    let full = (1u64 << n) - 1;
+    let mut out: Vec<(u64, f64)> = coalitions
+        .into_iter()
+        .filter(|&s| s != 0 && s != full)
         .filter_map(|s| {
             let paid: f64 = (0..n)
                 .filter(|p| s >> p & 1 == 1)
