@@ -232,7 +232,11 @@ pub fn table(r: &CommissionReport) -> String {
         yes_no(r.core.shapley),
         yes_no(r.core.proportional)
     );
-    for b in &r.core.blocking_detail {
+    // The largest excesses first; the JSON lists them all.
+    const SHOWN: usize = 10;
+    let mut detail: Vec<_> = r.core.blocking_detail.iter().collect();
+    detail.sort_by(|a, b| (b.allocated - b.standalone).total_cmp(&(a.allocated - a.standalone)));
+    for b in detail.iter().take(SHOWN) {
         let _ = writeln!(
             s,
             "  {} pays {} under {} but {} alone",
@@ -240,6 +244,13 @@ pub fn table(r: &CommissionReport) -> String {
             money(b.allocated),
             b.allocation,
             money(b.standalone)
+        );
+    }
+    if detail.len() > SHOWN {
+        let _ = writeln!(
+            s,
+            "  … and {} more (see the JSON output)",
+            detail.len() - SHOWN
         );
     }
     s.push('\n');
