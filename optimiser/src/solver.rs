@@ -50,6 +50,16 @@ pub enum SolveStatus {
     TimeLimit,
 }
 
+/// Relative gap `(objective − bound) / objective` of a minimisation with a
+/// non-negative objective (0 when the objective is 0 or the bound meets it).
+pub fn relative_gap(objective: f64, bound: f64) -> f64 {
+    if objective > 0.0 {
+        ((objective - bound) / objective).max(0.0)
+    } else {
+        0.0
+    }
+}
+
 /// Errors from the solver layer.
 #[derive(Debug, thiserror::Error)]
 pub enum SolverError {

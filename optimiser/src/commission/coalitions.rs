@@ -39,11 +39,7 @@ pub struct Outcome {
 impl Outcome {
     /// Relative gap `(cost − bound) / cost` (0 when the cost is 0).
     pub fn gap(&self) -> f64 {
-        if self.cost > 0.0 {
-            ((self.cost - self.bound) / self.cost).max(0.0)
-        } else {
-            0.0
-        }
+        solver::relative_gap(self.cost, self.bound)
     }
 }
 

@@ -205,11 +205,7 @@ pub(super) fn report(
     breakdown.unplaced_penalty = w.unplaced * breakdown.children_unplaced as f64;
     breakdown.siblings = siblings(data, &placement);
     let unplaced = unplaced_reasons(data, pairs, pool, units, &placement, status);
-    let gap = if objective > 0.0 {
-        ((objective - bound) / objective).max(0.0)
-    } else {
-        0.0
-    };
+    let gap = crate::solver::relative_gap(objective, bound);
     MatchSolution {
         status,
         objective,
