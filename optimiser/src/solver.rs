@@ -101,6 +101,18 @@ pub struct Call<'a> {
     pub mip_abs_gap: Option<f64>,
     /// A feasible starting solution, in column order.
     pub start: Option<&'a [f64]>,
+    /// Formulation-specific HiGHS tuning.
+    pub tuning: Tuning,
+}
+
+/// HiGHS settings that one formulation measured to help it (see
+/// BENCHMARKS.md); every other formulation keeps HiGHS' defaults.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tuning {
+    /// Turn off HiGHS' root reduced-cost heuristic (a sub-MIP over the
+    /// columns with small reduced cost at the root). Batch matching starts
+    /// every MIP from a near-optimal plan, so the sub-MIP rarely pays for itself.
+    pub skip_root_reduced_cost_heuristic: bool,
 }
 
 /// Solves `problem` with HiGHS and reads the answer back.
@@ -143,6 +155,12 @@ pub fn run(problem: HighsProblem, call: Call<'_>) -> Result<Run, SolverError> {
         set(
             "threads",
             model.try_set_option("threads", threads.max(1) as i32),
+        )?;
+    }
+    if call.tuning.skip_root_reduced_cost_heuristic {
+        set(
+            "mip_heuristic_run_root_reduced_cost",
+            model.try_set_option("mip_heuristic_run_root_reduced_cost", false),
         )?;
     }
     if let Some(start) = call.start {

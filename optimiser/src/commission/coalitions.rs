@@ -115,6 +115,7 @@ pub fn solve_one(
             seconds_left,
             mip_abs_gap: None,
             start: Some(&start_columns),
+            tuning: crate::solver::Tuning::default(),
         },
     );
     let run = match run {

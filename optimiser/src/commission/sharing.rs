@@ -234,6 +234,7 @@ pub fn least_core_split(
                 seconds_left: None,
                 mip_abs_gap: None,
                 start: None,
+                tuning: crate::solver::Tuning::default(),
             },
         )
     };

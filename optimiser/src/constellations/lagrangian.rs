@@ -906,6 +906,7 @@ pub fn assign_lp(inst: &Instance, hubs: &[usize]) -> Option<Choice> {
             seconds_left: None,
             mip_abs_gap: None,
             start: None,
+            tuning: crate::solver::Tuning::default(),
         },
     )
     .ok()?;

@@ -398,6 +398,7 @@ pub fn solve(data: &Dataset, config: &FormationConfig) -> Result<Formation, Form
                         seconds_left: seconds_left(started),
                         mip_abs_gap: None,
                         start: None,
+                        tuning: crate::solver::Tuning::default(),
                     },
                 )
                 .map_err(|e| infeasible_count(e, config))?;
@@ -453,6 +454,7 @@ pub fn solve(data: &Dataset, config: &FormationConfig) -> Result<Formation, Form
                             seconds_left: left,
                             mip_abs_gap: None,
                             start: start.as_deref(),
+                            tuning: crate::solver::Tuning::default(),
                         },
                     );
                     match run {
