@@ -1,6 +1,6 @@
 //! One-off scale measurements for BENCHMARKS.md (too slow for criterion):
 //! `cargo run --example scale -- [batch|naive|stock] [seed]`.
-//! `PLACEMENT_INIT=N` sets both the initial and the per-round number of
+//! `VERBOSE=1` prints HiGHS' log. `PLACEMENT_INIT=N` sets both the initial and the per-round number of
 //! options per owner for the pricing strategy (the sweep in BENCHMARKS.md).
 
 use optimiser::generator::{generate, GeneratorSpec};
@@ -35,6 +35,7 @@ fn main() {
         ),
     };
     let mut config = config;
+    config.solve.verbose = std::env::var("VERBOSE").is_ok();
     if let (Ok(init), Strategy::Pricing { .. }) = (std::env::var("PLACEMENT_INIT"), config.strategy)
     {
         let n: usize = init.parse().expect("PLACEMENT_INIT is a number");
