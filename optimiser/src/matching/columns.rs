@@ -103,6 +103,9 @@ pub enum RowKey {
     Capacity(PlaceIdx),
     /// A spread member is placed in constellation K exactly when the group is.
     Link(ChildIdx, ConstellationIdx),
+    /// A spread group's members at one household of K use at most that
+    /// household's room, scaled by the spread variable (a valid inequality).
+    SpreadRoom(GroupIdx, ConstellationIdx, PlaceIdx),
 }
 
 /// What a column decides.
@@ -297,6 +300,21 @@ fn group_columns(
             .collect();
         let mut rows = vec![(owner, 1.0)];
         rows.extend(links.iter().map(|&r| (r, -1.0)));
+        // Households where the members could overfill the room the spread
+        // leaves them: Σ_{i∈g} m_iKj ≤ min(free_j, |g|)·u_gK.
+        let mut room_rows: HashMap<PlaceIdx, usize> = HashMap::new();
+        let mut households: Vec<PlaceIdx> = options.iter().flatten().copied().collect();
+        households.sort_unstable();
+        households.dedup();
+        for j in households {
+            let room = (data.places[j].free_places() as usize).min(size);
+            let eligible = options.iter().filter(|o| o.contains(&j)).count();
+            if eligible > room {
+                let r = pool.row(RowKey::SpreadRoom(g, k, j), 0.0, false);
+                rows.push((r, -(room as f64)));
+                room_rows.insert(j, r);
+            }
+        }
         pool.push(
             u,
             ColumnKind::Spread {
@@ -315,7 +333,11 @@ fn group_columns(
                     constellation: k,
                     place: p.place,
                 };
-                pool.push(u, kind, p.cost, vec![(links[m], 1.0), (cap, 1.0)]);
+                let mut rows = vec![(links[m], 1.0), (cap, 1.0)];
+                if let Some(&r) = room_rows.get(&p.place) {
+                    rows.push((r, 1.0));
+                }
+                pool.push(u, kind, p.cost, rows);
             }
         }
     }

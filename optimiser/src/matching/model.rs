@@ -57,6 +57,7 @@ pub fn build(pool: &Pool, active: &[usize], integer: bool, forced: &[usize]) -> 
     group_takes_at_most_one_option(&mut family);
     place_capacity(&mut family);
     spread_members_follow_group(&mut family);
+    spread_members_share_room(&mut family);
     Built { problem, rows }
 }
 
@@ -78,4 +79,10 @@ fn place_capacity(family: &mut impl FnMut(fn(&RowKey) -> bool)) {
 /// Σ_{j∈K} m_iKj − u_gK = 0 for every member i of a group spread over constellation K.
 fn spread_members_follow_group(family: &mut impl FnMut(fn(&RowKey) -> bool)) {
     family(|k| matches!(k, RowKey::Link(..)));
+}
+
+/// Σ_{i∈g} m_iKj − min(free_j, |g|)·u_gK ≤ 0 for every household j of K where
+/// more of the group's members are eligible than that room.
+fn spread_members_share_room(family: &mut impl FnMut(fn(&RowKey) -> bool)) {
+    family(|k| matches!(k, RowKey::SpreadRoom(..)));
 }
