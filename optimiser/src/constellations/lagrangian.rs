@@ -23,10 +23,13 @@
 //! satellites between hubs; with a reward also close a hub that costs more
 //! than it gains, or open one over households left outside; with a count,
 //! close one hub and open another). After the subgradient steps, the best
-//! plan's hub set gets its optimal assignment ([`assign_lp`]) and a local
-//! search that also swaps hubs, while that improves. The local search stops
-//! at the phase's time budget. None of this runs once the requested gap is
-//! already proven.
+//! plan's hub set gets its optimal assignment (a min-cost flow, see
+//! [`super::flow`]; [`assign_lp`] solves the same transportation problem as
+//! an LP) and a local search over hub sets that re-assigns optimally after
+//! every move: close a hub, open one, or swap an open hub for a candidate
+//! sharing a household within reach, first improvement, until none improves.
+//! The local searches stop at the phase's time budget. None of this runs
+//! once the requested gap is already proven.
 //!
 //! *Fixing.* For a pair `(j,k)`, `L` with `s_jk` forced to 1 is computed
 //! exactly (hub `k` forced open with `j` in it); if it exceeds the incumbent's
@@ -235,32 +238,23 @@ pub fn run(inst: &Instance, budget_s: Option<f64>, started: Instant, stop_gap: f
             }
         }
     }
-    // The best assignment for the incumbent's hub set (a transportation
-    // problem: its LP is integral), then local search again, while it improves.
-    for _ in 0..5 {
-        if proven {
-            break;
-        }
-        let Some((z, c)) = incumbent.clone() else {
-            break;
-        };
-        if out_of_time() {
-            break;
-        }
-        let h0 = Instant::now();
-        let refined = assign_lp(inst, &c.hubs).map(|a| {
-            let mut st = State::from_choice(inst, &a, deadline);
-            local_search(&mut st, &lookup);
-            st.choice()
-        });
-        heuristic_ms += h0.elapsed().as_secs_f64() * 1000.0;
-        lp_runs += 1;
-        match refined {
-            Some(a) if inst.plan_cost(&a) < z - 1e-9 => {
+    // The best assignment for the incumbent's hub set (a min-cost flow), then
+    // the hub-set local search that re-assigns optimally after every move.
+    if !proven && !out_of_time() {
+        if let Some((z, c)) = incumbent.clone() {
+            let h0 = Instant::now();
+            if let Some(f) = super::flow::Flow::solve(inst, &c.hubs).filter(|f| f.feasible()) {
+                // The same test as the subgradient loop's: proven within the requested gap.
+                let enough = |z: f64| z - bound <= stop_gap.max(1e-7) * z.abs().max(1.0);
+                let f = super::flow::hub_search(f, deadline, enough);
+                let a = f.choice();
                 let za = inst.plan_cost(&a);
-                incumbent = Some((za, a));
+                if za < z - 1e-9 {
+                    incumbent = Some((za, a));
+                }
             }
-            _ => break,
+            heuristic_ms += h0.elapsed().as_secs_f64() * 1000.0;
+            lp_runs += 1;
         }
     }
     if inst.count.is_none() {
@@ -397,9 +391,9 @@ struct State<'a> {
     role: Vec<Role>,
     open: Vec<bool>,
     size: Vec<usize>,
-    /// Try closing one hub and opening another together (always with a
-    /// count, where neither alone keeps the count; with a reward only when
-    /// polishing the best plan, as it costs a copy of the state per hub).
+    /// Try closing one hub and opening another together (with a count,
+    /// where neither alone keeps the count; with a reward the hub-set search
+    /// of [`super::flow`] does it exactly on the best plan).
     hub_swaps: bool,
     /// Stop improving after this instant (the phase's time budget).
     deadline: Option<Instant>,
@@ -423,26 +417,6 @@ impl State<'_> {
         self.role[inst.candidates[k]] = Role::Out;
         self.open[k] = false;
         self.size[k] = 0;
-    }
-    fn from_choice<'a>(inst: &'a Instance, c: &Choice, deadline: Option<Instant>) -> State<'a> {
-        let nk = inst.candidates.len();
-        let mut st = State {
-            inst,
-            role: vec![Role::Out; inst.households.len()],
-            open: vec![false; nk],
-            size: vec![0; nk],
-            hub_swaps: true,
-            deadline,
-        };
-        for &k in &c.hubs {
-            st.open[k] = true;
-            st.role[inst.candidates[k]] = Role::Hub;
-        }
-        for &p in &c.pairs {
-            st.role[inst.pairs[p].household] = Role::Sat(p);
-            st.size[inst.pairs[p].hub] += 1;
-        }
-        st
     }
     fn choice(&self) -> Choice {
         let mut c = Choice {

@@ -75,6 +75,7 @@
 
 pub mod brute_force;
 pub mod checker;
+mod flow;
 pub mod instance;
 pub mod lagrangian;
 mod model;
