@@ -12,6 +12,18 @@
 //! optimum for every `λ ≥ 0`; its maximum equals the LP bound of the strong
 //! model (the hub subproblems have the integrality property).
 //!
+//! *The capacity cut.* With a reward, the capacity rounding cut of the
+//! module docs of [`super`] (`Σ_k ((1 − r)·h_k + Σ_j s_jk) ≤ (a − r)·q`,
+//! scaled by `1/a`) is relaxed too, with one more multiplier `μ ≥ 0`: each
+//! hub's cost gains `μ·(1 − r)/a`, each pair's reduced cost `μ/a`, and `L`
+//! loses `μ·(a − r)·q/a`. The hub subproblems are unchanged in form, and the
+//! maximum of `L` is then the LP bound of the strong model with the cut.
+//! The subgradient steps first move every multiplier; if that converges
+//! without proving the requested gap, they start again from `λ = 0` with
+//! `μ = 0` held, and the best bound of both is kept (where the cut is slack
+//! a moving `μ` slows the convergence of `λ`: on seed 2026 −62,083 instead
+//! of −62,048).
+//!
 //! *Subgradient.* `λ_j ← max(0, λ_j + t·g_j)` with `g_j` the row's slack at
 //! the relaxed solution (`role_j − 1`) and Polyak's step
 //! `t = θ·(UB − L)/‖g‖²`, `θ` halved after 15 steps without a better bound.
@@ -47,7 +59,7 @@ use super::instance::{Choice, Instance};
 pub struct Outcome {
     /// Best lower bound `max L(λ)`.
     pub bound: f64,
-    /// The multipliers that gave it.
+    /// The multipliers that gave it: one per household, then the capacity cut's if there is one.
     pub lambda: Vec<f64>,
     /// Best feasible plan found, with its objective.
     pub incumbent: Option<(f64, Choice)>,
@@ -91,12 +103,14 @@ fn best_sum(sorted: &[(f64, usize)], skip: Option<usize>, lo: usize, hi: usize) 
 
 /// Each hub's pairs with reduced costs under `lambda`, ascending (the first `max` exactly).
 fn reduced(inst: &Instance, lambda: &[f64], k: usize, out: &mut Vec<(f64, usize)>) {
+    let shift = Cut::of(inst, lambda).pair;
     out.clear();
-    out.extend(
-        inst.by_hub[k]
-            .iter()
-            .map(|&p| (inst.pairs[p].cost + lambda[inst.pairs[p].household], p)),
-    );
+    out.extend(inst.by_hub[k].iter().map(|&p| {
+        (
+            inst.pairs[p].cost + lambda[inst.pairs[p].household] + shift,
+            p,
+        )
+    }));
     let cmp = |a: &(f64, usize), b: &(f64, usize)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
     if out.len() > inst.max + 1 {
         out.select_nth_unstable_by(inst.max, cmp);
@@ -106,14 +120,54 @@ fn reduced(inst: &Instance, lambda: &[f64], k: usize, out: &mut Vec<(f64, usize)
     }
 }
 
+/// The capacity cut's part of the Lagrangian at `lambda` (whose entry after
+/// the households is the cut's multiplier `μ`, when the cut exists): the cut
+/// row is scaled by `1/a` so that its subgradient is of the order of the
+/// one-role rows'.
+struct Cut {
+    /// Added to each hub's cost: `μ·(1 − r)/a`.
+    hub: f64,
+    /// Added to each pair's reduced cost: `μ/a`.
+    pair: f64,
+    /// Subtracted from `L`: `μ·(a − r)·q/a`.
+    constant: f64,
+}
+
+impl Cut {
+    fn of(inst: &Instance, lambda: &[f64]) -> Cut {
+        let mu = lambda.get(inst.households.len()).copied().unwrap_or(0.0);
+        match inst.capacity {
+            Some((coef, rhs)) => {
+                let a = (inst.max + 1) as f64;
+                Cut {
+                    hub: mu * coef / a,
+                    pair: mu / a,
+                    constant: mu * rhs / a,
+                }
+            }
+            None => Cut {
+                hub: 0.0,
+                pair: 0.0,
+                constant: 0.0,
+            },
+        }
+    }
+}
+
+/// `−Σ_j λ_j` over the households, minus the cut's constant.
+fn base_value(inst: &Instance, lambda: &[f64]) -> f64 {
+    -lambda[..inst.households.len()].iter().sum::<f64>() - Cut::of(inst, lambda).constant
+}
+
 fn relax(inst: &Instance, lambda: &[f64], buf: &mut Vec<(f64, usize)>) -> Relaxed {
     let nk = inst.candidates.len();
+    let hub_shift = Cut::of(inst, lambda).hub;
     let mut v = vec![f64::INFINITY; nk];
     let mut selected = vec![Vec::new(); nk];
     for k in 0..nk {
         reduced(inst, lambda, k, buf);
         if let Some(sum) = best_sum(buf, None, inst.min, inst.max) {
-            v[k] = inst.hub_cost + lambda[inst.candidates[k]] + sum;
+            v[k] = inst.hub_cost + lambda[inst.candidates[k]] + hub_shift + sum;
             for (n, &(rc, p)) in buf.iter().enumerate() {
                 if n >= inst.max || (n >= inst.min && rc >= 0.0) {
                     break;
@@ -137,8 +191,7 @@ fn relax(inst: &Instance, lambda: &[f64], buf: &mut Vec<(f64, usize)>) -> Relaxe
             }
         }
     }
-    let value =
-        -lambda.iter().sum::<f64>() + (0..nk).filter(|&k| open[k]).map(|k| v[k]).sum::<f64>();
+    let value = base_value(inst, lambda) + (0..nk).filter(|&k| open[k]).map(|k| v[k]).sum::<f64>();
     Relaxed {
         value,
         open,
@@ -153,7 +206,8 @@ fn relax(inst: &Instance, lambda: &[f64], buf: &mut Vec<(f64, usize)>) -> Relaxe
 pub fn run(inst: &Instance, budget_s: Option<f64>, started: Instant, stop_gap: f64) -> Outcome {
     let t0 = Instant::now();
     let n = inst.households.len();
-    let mut lambda = vec![0.0; n];
+    // One multiplier per household, then the capacity cut's (if any).
+    let mut lambda = vec![0.0; n + usize::from(inst.capacity.is_some())];
     let mut best_lambda = lambda.clone();
     let mut bound = f64::NEG_INFINITY;
     let mut incumbent: Option<(f64, Choice)> = None;
@@ -168,12 +222,23 @@ pub fn run(inst: &Instance, budget_s: Option<f64>, started: Instant, stop_gap: f
     let lookup = Lookup::new(inst);
     let out_of_time = || budget_s.is_some_and(|b| started.elapsed().as_secs_f64() > b);
     let deadline = budget_s.map(|b| started + std::time::Duration::from_secs_f64(b.max(0.0)));
-    for it in 0..2000 {
+    // With the capacity cut, first every multiplier together (μ moving);
+    // if that ends without proving the gap, again from λ = 0 with μ = 0 held,
+    // keeping the best bound of both. (Where the cut is slack, a moving μ
+    // slows the convergence of λ.)
+    let mut cut_on = inst.capacity.is_some();
+    let mut phase_best = f64::NEG_INFINITY;
+    for it in 0..4000 {
         iterations = it + 1;
         let r = relax(inst, &lambda, &mut buf);
         if bound == f64::NEG_INFINITY || r.value > bound + 1e-9 * bound.abs().max(1.0) {
             bound = r.value;
             best_lambda.clone_from(&lambda);
+        }
+        if phase_best == f64::NEG_INFINITY
+            || r.value > phase_best + 1e-9 * phase_best.abs().max(1.0)
+        {
+            phase_best = r.value;
             stale = 0;
         } else {
             stale += 1;
@@ -200,11 +265,35 @@ pub fn run(inst: &Instance, budget_s: Option<f64>, started: Instant, stop_gap: f
         };
         let gap = ub - bound;
         proven = incumbent.is_some() && gap <= stop_gap.max(1e-7) * ub.abs().max(1.0);
-        if proven || theta < 0.002 || out_of_time() {
+        if proven || out_of_time() {
             break;
         }
-        // Subgradient of the one-role rows, projected on λ ≥ 0.
-        let mut g = vec![-1.0; n];
+        if theta < 0.002 {
+            if cut_on {
+                // The second phase: the one-role rows alone, from the start.
+                cut_on = false;
+                lambda.iter_mut().for_each(|x| *x = 0.0);
+                phase_best = f64::NEG_INFINITY;
+                theta = 2.0;
+                stale = 0;
+                continue;
+            }
+            break;
+        }
+        // Subgradient of the one-role rows (and the capacity cut), projected on λ ≥ 0.
+        let mut g = vec![-1.0; lambda.len()];
+        if !cut_on && inst.capacity.is_some() {
+            g[n] = 0.0;
+        }
+        if let (true, Some((coef, rhs))) = (cut_on, inst.capacity) {
+            g[n] = -rhs;
+            for k in 0..inst.candidates.len() {
+                if r.open[k] {
+                    g[n] += coef + r.selected[k].len() as f64;
+                }
+            }
+            g[n] /= (inst.max + 1) as f64;
+        }
         for k in 0..inst.candidates.len() {
             if r.open[k] {
                 g[inst.candidates[k]] += 1.0;
@@ -213,7 +302,7 @@ pub fn run(inst: &Instance, budget_s: Option<f64>, started: Instant, stop_gap: f
                 }
             }
         }
-        for j in 0..n {
+        for j in 0..lambda.len() {
             if lambda[j] <= 0.0 && g[j] < 0.0 {
                 g[j] = 0.0;
             }
@@ -223,8 +312,9 @@ pub fn run(inst: &Instance, budget_s: Option<f64>, started: Instant, stop_gap: f
             // The relaxed solution is feasible and complementary: L is optimal.
             break;
         }
-        let t = theta * gap.max(1e-6) / norm;
-        for j in 0..n {
+        // Polyak's step towards the incumbent from this phase's best bound.
+        let t = theta * (ub - phase_best).max(1e-6) / norm;
+        for j in 0..lambda.len() {
             lambda[j] = (lambda[j] + t * g[j]).max(0.0);
         }
     }
@@ -282,7 +372,8 @@ impl Outcome {
         let lambda = &self.lambda;
         let mut buf = Vec::new();
         let r = relax(inst, lambda, &mut buf);
-        let base = -lambda.iter().sum::<f64>();
+        let base = base_value(inst, lambda);
+        let cut = Cut::of(inst, lambda);
         // The hub part of L with hub k forced open at value x.
         let mut finite: Vec<f64> = r.v.iter().copied().filter(|x| x.is_finite()).collect();
         finite.sort_by(f64::total_cmp);
@@ -313,13 +404,14 @@ impl Outcome {
             }
             // All of hub k's pairs sorted by reduced cost (fixing needs the whole order).
             buf.clear();
-            buf.extend(
-                inst.by_hub[k]
-                    .iter()
-                    .map(|&p| (inst.pairs[p].cost + lambda[inst.pairs[p].household], p)),
-            );
+            buf.extend(inst.by_hub[k].iter().map(|&p| {
+                (
+                    inst.pairs[p].cost + lambda[inst.pairs[p].household] + cut.pair,
+                    p,
+                )
+            }));
             buf.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-            let head = inst.hub_cost + lambda[inst.candidates[k]];
+            let head = inst.hub_cost + lambda[inst.candidates[k]] + cut.hub;
             for &(rc, p) in &buf {
                 let rest = best_sum(
                     &buf,
