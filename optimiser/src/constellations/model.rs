@@ -35,12 +35,14 @@ struct Vars {
 }
 
 /// Builds the model over the hubs with `keep_hubs[k]` and the pairs with
-/// `keep_pairs[p]` (and a kept hub).
+/// `keep_pairs[p]` (and a kept hub), with the capacity rounding cut when
+/// `with_cut` (and the instance has one).
 pub fn build(
     inst: &Instance,
     keep_pairs: &[bool],
     keep_hubs: &[bool],
     config: &FormationConfig,
+    with_cut: bool,
 ) -> Built {
     let mut vars = ProblemVariables::new();
     let mut columns = 0usize;
@@ -78,7 +80,9 @@ pub fn build(
     one_role(inst, &v, &mut problem, &mut rows);
     size_between_min_and_max(inst, &v, &mut problem, &mut rows);
     satellite_needs_open_hub(inst, &v, &mut problem, &mut rows);
-    capacity_rounding(inst, &v, &mut problem, &mut rows);
+    if with_cut {
+        capacity_rounding(inst, &v, &mut problem, &mut rows);
+    }
     if let super::Goal::Count(p) = config.goal {
         open_exactly(p, &v, &mut problem, &mut rows);
     }
