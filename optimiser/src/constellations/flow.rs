@@ -73,6 +73,8 @@ pub(super) struct Flow<'a> {
     inflow: Vec<usize>,
     /// Units on each hub's arc to `T`.
     outflow: Vec<usize>,
+    /// Each hub's satellites, as pairs (in no order).
+    members: Vec<Vec<usize>>,
     /// Potentials: households, then hubs, then `T`.
     pot: Vec<f64>,
 }
@@ -113,6 +115,7 @@ impl<'a> Flow<'a> {
             node: vec![Node::Out; n],
             inflow: vec![0; nk],
             outflow: vec![0; nk],
+            members: vec![Vec::new(); nk],
             pot: vec![0.0; n + nk + 1],
         }
     }
@@ -202,11 +205,8 @@ impl<'a> Flow<'a> {
     pub(super) fn close_hub(&mut self, k: usize) {
         let inst = self.inst;
         debug_assert!(self.open[k]);
-        for &p in &inst.by_hub[k] {
-            let j = inst.pairs[p].household;
-            if self.node[j] == Node::Sat(p) {
-                self.node[j] = Node::Pending;
-            }
+        for p in std::mem::take(&mut self.members[k]) {
+            self.node[inst.pairs[p].household] = Node::Pending;
         }
         self.open[k] = false;
         self.inflow[k] = 0;
@@ -231,7 +231,7 @@ impl<'a> Flow<'a> {
         debug_assert!(!self.open[k]);
         let hk = inst.candidates[k];
         if let Node::Sat(p) = self.node[hk] {
-            self.inflow[inst.pairs[p].hub] -= 1;
+            self.unjoin(p);
         }
         self.node[hk] = Node::Hub;
         let kn = self.hub_node(k);
@@ -256,6 +256,17 @@ impl<'a> Flow<'a> {
             } else {
                 break;
             }
+        }
+    }
+
+    /// Household of pair `p` leaves its hub (becomes unassigned).
+    fn unjoin(&mut self, p: usize) {
+        let pair = &self.inst.pairs[p];
+        self.node[pair.household] = Node::Pending;
+        self.inflow[pair.hub] -= 1;
+        let list = &mut self.members[pair.hub];
+        if let Some(at) = list.iter().position(|&q| q == p) {
+            list.swap_remove(at);
         }
     }
 
@@ -366,11 +377,9 @@ impl<'a> Flow<'a> {
                     }
                 } else if u < t {
                     let k = u - n;
-                    for &q in &inst.by_hub[k] {
+                    for &q in &self.members[k] {
                         let j = inst.pairs[q].household;
-                        if self.node[j] == Node::Sat(q) {
-                            relax(j, -inst.pairs[q].cost, Arc::Unjoin(q), &mut heap);
-                        }
+                        relax(j, -inst.pairs[q].cost, Arc::Unjoin(q), &mut heap);
                     }
                     if let Some(c) = self.next_unit(k) {
                         relax(t, c, Arc::Fill(k), &mut heap);
@@ -416,16 +425,13 @@ impl<'a> Flow<'a> {
                         debug_assert_eq!(self.node[j], Node::Pending);
                         self.node[j] = Node::Sat(q);
                         self.inflow[inst.pairs[q].hub] += 1;
+                        self.members[inst.pairs[q].hub].push(q);
                     }
                     Arc::Leave(j) => {
                         debug_assert_eq!(self.node[j], Node::Pending);
                         self.node[j] = Node::Out;
                     }
-                    Arc::Unjoin(q) => {
-                        let j = inst.pairs[q].household;
-                        self.node[j] = Node::Pending;
-                        self.inflow[inst.pairs[q].hub] -= 1;
-                    }
+                    Arc::Unjoin(q) => self.unjoin(q),
                     Arc::Fill(k) => self.outflow[k] += 1,
                     Arc::Unfill(k) => self.outflow[k] -= 1,
                     Arc::Unleave(j) => self.node[j] = Node::Pending,
