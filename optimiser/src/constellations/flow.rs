@@ -500,6 +500,9 @@ pub(super) fn hub_search<'a>(
                 if base.open[o] || inst.by_hub[o].len() < inst.min {
                     continue;
                 }
+                if late(z) {
+                    break 'outer;
+                }
                 let mut trial = base.clone();
                 trial.open_hub(o);
                 if trial.settle() && trial.feasible() {

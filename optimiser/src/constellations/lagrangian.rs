@@ -221,6 +221,10 @@ pub fn run(inst: &Instance, budget_s: Option<f64>, started: Instant, stop_gap: f
     let mut lp_runs = 0;
     let lookup = Lookup::new(inst);
     let out_of_time = || budget_s.is_some_and(|b| started.elapsed().as_secs_f64() > b);
+    // The subgradient steps stop at 60 % of the budget, leaving the rest to
+    // the hub-set search (on 2,000 households each heuristic run costs about
+    // 1 s, and the steps alone could use the whole budget).
+    let steps_out_of_time = || budget_s.is_some_and(|b| started.elapsed().as_secs_f64() > 0.6 * b);
     let deadline = budget_s.map(|b| started + std::time::Duration::from_secs_f64(b.max(0.0)));
     // With the capacity cut, first every multiplier together (μ moving);
     // if that ends without proving the gap, again from λ = 0 with μ = 0 held,
@@ -267,7 +271,7 @@ pub fn run(inst: &Instance, budget_s: Option<f64>, started: Instant, stop_gap: f
         };
         let gap = ub - bound;
         proven = incumbent.is_some() && gap <= stop_gap.max(1e-7) * ub.abs().max(1.0);
-        if proven || out_of_time() {
+        if proven || steps_out_of_time() {
             break;
         }
         if theta < 0.002 {
