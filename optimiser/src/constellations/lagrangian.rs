@@ -36,12 +36,13 @@
 //! than it gains, or open one over households left outside; with a count,
 //! close one hub and open another). After the subgradient steps, the best
 //! plan's hub set gets its optimal assignment (a min-cost flow, see
-//! [`super::flow`]; [`assign_lp`] solves the same transportation problem as
+//! `flow.rs`; [`assign_lp`] solves the same transportation problem as
 //! an LP) and a local search over hub sets that re-assigns optimally after
 //! every move: close a hub, open one, or swap an open hub for a candidate
 //! sharing a household within reach, first improvement, until none improves.
-//! The local searches stop at the phase's time budget. None of this runs
-//! once the requested gap is already proven.
+//! The subgradient steps stop at 60 % of the phase's time budget (the rest
+//! is for the hub-set search) and the local searches at the budget. None of
+//! this runs once the requested gap is already proven.
 //!
 //! *Fixing.* For a pair `(j,k)`, `L` with `s_jk` forced to 1 is computed
 //! exactly (hub `k` forced open with `j` in it); if it exceeds the incumbent's
@@ -491,7 +492,7 @@ struct State<'a> {
     size: Vec<usize>,
     /// Try closing one hub and opening another together (with a count,
     /// where neither alone keeps the count; with a reward the hub-set search
-    /// of [`super::flow`] does it exactly on the best plan).
+    /// of `flow.rs` does it exactly on the best plan).
     hub_swaps: bool,
     /// Stop improving after this instant (the phase's time budget).
     deadline: Option<Instant>,
