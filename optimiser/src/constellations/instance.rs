@@ -55,6 +55,9 @@ pub struct Instance {
     pub max: usize,
     /// Number of hubs to open, if fixed.
     pub count: Option<usize>,
+    /// With a reward, the capacity rounding cut over every candidate
+    /// (`(1 − r, (a − r)·q)`, see [`Instance::capacity_cut`]), if not implied.
+    pub capacity: Option<(f64, f64)>,
 }
 
 impl Instance {
@@ -106,7 +109,7 @@ impl Instance {
         for list in &mut by_hub {
             list.sort_by(|&a, &b| pairs[a].cost.total_cmp(&pairs[b].cost).then(a.cmp(&b)));
         }
-        Instance {
+        let mut inst = Instance {
             households,
             candidates: cands,
             candidate_of,
@@ -120,12 +123,35 @@ impl Instance {
                 Goal::Count(p) => Some(p as usize),
                 Goal::Reward(_) => None,
             },
+            capacity: None,
+        };
+        if inst.count.is_none() {
+            let all: Vec<usize> = (0..inst.candidates.len()).collect();
+            inst.capacity = inst.capacity_cut(&all);
         }
+        inst
     }
 
     /// Hub candidates with at least `min` households within reach.
     pub fn openable_hubs(&self) -> usize {
         self.by_hub.iter().filter(|l| l.len() >= self.min).count()
+    }
+
+    /// The capacity rounding cut over the hubs `set`: `(1 − r, (a − r)·q)`
+    /// for `Σ_(k∈S) ((1 − r)·h_k + Σ_j s_jk) ≤ (a − r)·q`, with `a = max + 1`
+    /// and `|U(S)| = q·a + r`; `None` when `r = 0` (the cut is then implied).
+    pub fn capacity_cut(&self, set: &[usize]) -> Option<(f64, f64)> {
+        let mut reach = vec![false; self.households.len()];
+        for &k in set {
+            reach[self.candidates[k]] = true;
+            for &p in &self.by_hub[k] {
+                reach[self.pairs[p].household] = true;
+            }
+        }
+        let u = reach.iter().filter(|x| **x).count();
+        let a = self.max + 1;
+        let (q, r) = (u / a, u % a);
+        (r > 0).then(|| (1.0 - r as f64, ((a - r) * q) as f64))
     }
 
     /// Objective of a choice.
@@ -195,5 +221,140 @@ impl Instance {
         }
         choice.pairs.sort_unstable();
         choice
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    /// A random tiny instance: `n` households, the first `k` candidates,
+    /// each (household, candidate) pair within reach with probability 0.6.
+    fn random(seed: u64) -> Instance {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let n = rng.random_range(4..=8);
+        let k = rng.random_range(1..=3.min(n));
+        let min = rng.random_range(1..=2);
+        let max = rng.random_range(min..=3);
+        let mut pairs = Vec::new();
+        let mut by_hub = vec![Vec::new(); k];
+        let mut by_household = vec![Vec::new(); n];
+        for (hub, list) in by_hub.iter_mut().enumerate() {
+            for j in 0..n {
+                if j != hub && rng.random_bool(0.6) {
+                    list.push(pairs.len());
+                    by_household[j].push(pairs.len());
+                    pairs.push(Pair {
+                        household: j,
+                        hub,
+                        km: 1.0,
+                        cost: -1.0,
+                    });
+                }
+            }
+        }
+        let mut inst = Instance {
+            households: (0..n).collect(),
+            candidates: (0..k).collect(),
+            candidate_of: (0..n).map(|j| (j < k).then_some(j)).collect(),
+            pairs,
+            by_hub,
+            by_household,
+            hub_cost: 1.0,
+            min,
+            max,
+            count: None,
+            capacity: None,
+        };
+        inst.capacity = inst.capacity_cut(&(0..k).collect::<Vec<_>>());
+        inst
+    }
+
+    /// Every feasible plan of `inst`, as (open hubs, each household's pair).
+    fn plans(inst: &Instance) -> Vec<(Vec<bool>, Vec<Option<usize>>)> {
+        let (n, k) = (inst.households.len(), inst.candidates.len());
+        let mut out = Vec::new();
+        for mask in 0..(1u32 << k) {
+            let open: Vec<bool> = (0..k).map(|h| mask >> h & 1 == 1).collect();
+            // Each non-hub household: outside or one pair to an open hub.
+            let mut choice = vec![None; n];
+            fn rec(
+                inst: &Instance,
+                open: &[bool],
+                j: usize,
+                choice: &mut Vec<Option<usize>>,
+                out: &mut Vec<(Vec<bool>, Vec<Option<usize>>)>,
+            ) {
+                if j == inst.households.len() {
+                    let mut size = vec![0; open.len()];
+                    for p in choice.iter().flatten() {
+                        size[inst.pairs[*p].hub] += 1;
+                    }
+                    if (0..open.len()).all(|h| !open[h] || (inst.min..=inst.max).contains(&size[h]))
+                    {
+                        out.push((open.to_vec(), choice.clone()));
+                    }
+                    return;
+                }
+                rec(inst, open, j + 1, choice, out);
+                if inst.candidate_of[j].is_some_and(|h| open[h]) {
+                    return;
+                }
+                for &p in &inst.by_household[j] {
+                    if open[inst.pairs[p].hub] {
+                        choice[j] = Some(p);
+                        rec(inst, open, j + 1, choice, out);
+                        choice[j] = None;
+                    }
+                }
+            }
+            rec(inst, &open, 0, &mut choice, &mut out);
+        }
+        out
+    }
+
+    /// The capacity rounding cut holds for every feasible plan of random
+    /// tiny instances, over every set of candidates, and is tight for some.
+    #[test]
+    fn capacity_cut_is_valid_and_sometimes_tight() {
+        let (mut cuts, mut tight) = (0, 0);
+        for seed in 0..300u64 {
+            let inst = random(seed);
+            let k = inst.candidates.len();
+            let all = plans(&inst);
+            for set in 1..(1u32 << k) {
+                let set: Vec<usize> = (0..k).filter(|h| set >> h & 1 == 1).collect();
+                let Some((coef, rhs)) = inst.capacity_cut(&set) else {
+                    continue;
+                };
+                cuts += 1;
+                let mut most = f64::NEG_INFINITY;
+                for (open, choice) in &all {
+                    let lhs: f64 = set
+                        .iter()
+                        .filter(|&&h| open[h])
+                        .map(|&h| {
+                            coef + choice
+                                .iter()
+                                .flatten()
+                                .filter(|&&p| inst.pairs[p].hub == h)
+                                .count() as f64
+                        })
+                        .sum();
+                    most = most.max(lhs);
+                }
+                assert!(
+                    most <= rhs + 1e-9,
+                    "seed {seed} set {set:?}: {most} > {rhs}"
+                );
+                if (most - rhs).abs() < 1e-9 {
+                    tight += 1;
+                }
+            }
+        }
+        assert!(cuts >= 100, "only {cuts} cuts checked");
+        assert!(tight >= 20, "only {tight} tight cuts");
     }
 }

@@ -12,6 +12,18 @@
 //! optimum for every `λ ≥ 0`; its maximum equals the LP bound of the strong
 //! model (the hub subproblems have the integrality property).
 //!
+//! *The capacity cut.* With a reward, the capacity rounding cut of the
+//! module docs of [`super`] (`Σ_k ((1 − r)·h_k + Σ_j s_jk) ≤ (a − r)·q`,
+//! scaled by `1/a`) is relaxed too, with one more multiplier `μ ≥ 0`: each
+//! hub's cost gains `μ·(1 − r)/a`, each pair's reduced cost `μ/a`, and `L`
+//! loses `μ·(a − r)·q/a`. The hub subproblems are unchanged in form, and the
+//! maximum of `L` is then the LP bound of the strong model with the cut.
+//! The subgradient steps first move every multiplier; if that converges
+//! without proving the requested gap, they start again from `λ = 0` with
+//! `μ = 0` held, and the best bound of both is kept (where the cut is slack
+//! a moving `μ` slows the convergence of `λ`: on seed 2026 −62,083 instead
+//! of −62,048).
+//!
 //! *Subgradient.* `λ_j ← max(0, λ_j + t·g_j)` with `g_j` the row's slack at
 //! the relaxed solution (`role_j − 1`) and Polyak's step
 //! `t = θ·(UB − L)/‖g‖²`, `θ` halved after 15 steps without a better bound.
@@ -23,10 +35,14 @@
 //! satellites between hubs; with a reward also close a hub that costs more
 //! than it gains, or open one over households left outside; with a count,
 //! close one hub and open another). After the subgradient steps, the best
-//! plan's hub set gets its optimal assignment ([`assign_lp`]) and a local
-//! search that also swaps hubs, while that improves. The local search stops
-//! at the phase's time budget. None of this runs once the requested gap is
-//! already proven.
+//! plan's hub set gets its optimal assignment (a min-cost flow, see
+//! `flow.rs`; [`assign_lp`] solves the same transportation problem as
+//! an LP) and a local search over hub sets that re-assigns optimally after
+//! every move: close a hub, open one, or swap an open hub for a candidate
+//! sharing a household within reach, first improvement, until none improves.
+//! The subgradient steps stop at 60 % of the phase's time budget (the rest
+//! is for the hub-set search) and the local searches at the budget. None of
+//! this runs once the requested gap is already proven.
 //!
 //! *Fixing.* For a pair `(j,k)`, `L` with `s_jk` forced to 1 is computed
 //! exactly (hub `k` forced open with `j` in it); if it exceeds the incumbent's
@@ -44,7 +60,7 @@ use super::instance::{Choice, Instance};
 pub struct Outcome {
     /// Best lower bound `max L(λ)`.
     pub bound: f64,
-    /// The multipliers that gave it.
+    /// The multipliers that gave it: one per household, then the capacity cut's if there is one.
     pub lambda: Vec<f64>,
     /// Best feasible plan found, with its objective.
     pub incumbent: Option<(f64, Choice)>,
@@ -88,12 +104,14 @@ fn best_sum(sorted: &[(f64, usize)], skip: Option<usize>, lo: usize, hi: usize) 
 
 /// Each hub's pairs with reduced costs under `lambda`, ascending (the first `max` exactly).
 fn reduced(inst: &Instance, lambda: &[f64], k: usize, out: &mut Vec<(f64, usize)>) {
+    let shift = Cut::of(inst, lambda).pair;
     out.clear();
-    out.extend(
-        inst.by_hub[k]
-            .iter()
-            .map(|&p| (inst.pairs[p].cost + lambda[inst.pairs[p].household], p)),
-    );
+    out.extend(inst.by_hub[k].iter().map(|&p| {
+        (
+            inst.pairs[p].cost + lambda[inst.pairs[p].household] + shift,
+            p,
+        )
+    }));
     let cmp = |a: &(f64, usize), b: &(f64, usize)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
     if out.len() > inst.max + 1 {
         out.select_nth_unstable_by(inst.max, cmp);
@@ -103,14 +121,54 @@ fn reduced(inst: &Instance, lambda: &[f64], k: usize, out: &mut Vec<(f64, usize)
     }
 }
 
+/// The capacity cut's part of the Lagrangian at `lambda` (whose entry after
+/// the households is the cut's multiplier `μ`, when the cut exists): the cut
+/// row is scaled by `1/a` so that its subgradient is of the order of the
+/// one-role rows'.
+struct Cut {
+    /// Added to each hub's cost: `μ·(1 − r)/a`.
+    hub: f64,
+    /// Added to each pair's reduced cost: `μ/a`.
+    pair: f64,
+    /// Subtracted from `L`: `μ·(a − r)·q/a`.
+    constant: f64,
+}
+
+impl Cut {
+    fn of(inst: &Instance, lambda: &[f64]) -> Cut {
+        let mu = lambda.get(inst.households.len()).copied().unwrap_or(0.0);
+        match inst.capacity {
+            Some((coef, rhs)) => {
+                let a = (inst.max + 1) as f64;
+                Cut {
+                    hub: mu * coef / a,
+                    pair: mu / a,
+                    constant: mu * rhs / a,
+                }
+            }
+            None => Cut {
+                hub: 0.0,
+                pair: 0.0,
+                constant: 0.0,
+            },
+        }
+    }
+}
+
+/// `−Σ_j λ_j` over the households, minus the cut's constant.
+fn base_value(inst: &Instance, lambda: &[f64]) -> f64 {
+    -lambda[..inst.households.len()].iter().sum::<f64>() - Cut::of(inst, lambda).constant
+}
+
 fn relax(inst: &Instance, lambda: &[f64], buf: &mut Vec<(f64, usize)>) -> Relaxed {
     let nk = inst.candidates.len();
+    let hub_shift = Cut::of(inst, lambda).hub;
     let mut v = vec![f64::INFINITY; nk];
     let mut selected = vec![Vec::new(); nk];
     for k in 0..nk {
         reduced(inst, lambda, k, buf);
         if let Some(sum) = best_sum(buf, None, inst.min, inst.max) {
-            v[k] = inst.hub_cost + lambda[inst.candidates[k]] + sum;
+            v[k] = inst.hub_cost + lambda[inst.candidates[k]] + hub_shift + sum;
             for (n, &(rc, p)) in buf.iter().enumerate() {
                 if n >= inst.max || (n >= inst.min && rc >= 0.0) {
                     break;
@@ -134,8 +192,7 @@ fn relax(inst: &Instance, lambda: &[f64], buf: &mut Vec<(f64, usize)>) -> Relaxe
             }
         }
     }
-    let value =
-        -lambda.iter().sum::<f64>() + (0..nk).filter(|&k| open[k]).map(|k| v[k]).sum::<f64>();
+    let value = base_value(inst, lambda) + (0..nk).filter(|&k| open[k]).map(|k| v[k]).sum::<f64>();
     Relaxed {
         value,
         open,
@@ -150,7 +207,8 @@ fn relax(inst: &Instance, lambda: &[f64], buf: &mut Vec<(f64, usize)>) -> Relaxe
 pub fn run(inst: &Instance, budget_s: Option<f64>, started: Instant, stop_gap: f64) -> Outcome {
     let t0 = Instant::now();
     let n = inst.households.len();
-    let mut lambda = vec![0.0; n];
+    // One multiplier per household, then the capacity cut's (if any).
+    let mut lambda = vec![0.0; n + usize::from(inst.capacity.is_some())];
     let mut best_lambda = lambda.clone();
     let mut bound = f64::NEG_INFINITY;
     let mut incumbent: Option<(f64, Choice)> = None;
@@ -164,13 +222,28 @@ pub fn run(inst: &Instance, budget_s: Option<f64>, started: Instant, stop_gap: f
     let mut lp_runs = 0;
     let lookup = Lookup::new(inst);
     let out_of_time = || budget_s.is_some_and(|b| started.elapsed().as_secs_f64() > b);
+    // The subgradient steps stop at 60 % of the budget, leaving the rest to
+    // the hub-set search (on 2,000 households each heuristic run costs about
+    // 1 s, and the steps alone could use the whole budget).
+    let steps_out_of_time = || budget_s.is_some_and(|b| started.elapsed().as_secs_f64() > 0.6 * b);
     let deadline = budget_s.map(|b| started + std::time::Duration::from_secs_f64(b.max(0.0)));
-    for it in 0..2000 {
+    // With the capacity cut, first every multiplier together (μ moving);
+    // if that ends without proving the gap, again from λ = 0 with μ = 0 held,
+    // keeping the best bound of both. (Where the cut is slack, a moving μ
+    // slows the convergence of λ.)
+    let mut cut_on = inst.capacity.is_some();
+    let mut phase_best = f64::NEG_INFINITY;
+    for it in 0..4000 {
         iterations = it + 1;
         let r = relax(inst, &lambda, &mut buf);
         if bound == f64::NEG_INFINITY || r.value > bound + 1e-9 * bound.abs().max(1.0) {
             bound = r.value;
             best_lambda.clone_from(&lambda);
+        }
+        if phase_best == f64::NEG_INFINITY
+            || r.value > phase_best + 1e-9 * phase_best.abs().max(1.0)
+        {
+            phase_best = r.value;
             stale = 0;
         } else {
             stale += 1;
@@ -179,7 +252,9 @@ pub fn run(inst: &Instance, budget_s: Option<f64>, started: Instant, stop_gap: f
                 stale = 0;
             }
         }
-        if it % 40 == 0 && tried.insert(r.open.clone()) {
+        // No heuristic in the second phase: its relaxed hub sets add little
+        // and each run costs about 1 s on 2,000 households.
+        if (cut_on || inst.capacity.is_none()) && it % 40 == 0 && tried.insert(r.open.clone()) {
             let h0 = Instant::now();
             let found = heuristic(inst, &r, &lookup, deadline);
             heuristic_ms += h0.elapsed().as_secs_f64() * 1000.0;
@@ -197,11 +272,35 @@ pub fn run(inst: &Instance, budget_s: Option<f64>, started: Instant, stop_gap: f
         };
         let gap = ub - bound;
         proven = incumbent.is_some() && gap <= stop_gap.max(1e-7) * ub.abs().max(1.0);
-        if proven || theta < 0.002 || out_of_time() {
+        if proven || steps_out_of_time() {
             break;
         }
-        // Subgradient of the one-role rows, projected on λ ≥ 0.
-        let mut g = vec![-1.0; n];
+        if theta < 0.002 {
+            if cut_on {
+                // The second phase: the one-role rows alone, from the start.
+                cut_on = false;
+                lambda.iter_mut().for_each(|x| *x = 0.0);
+                phase_best = f64::NEG_INFINITY;
+                theta = 2.0;
+                stale = 0;
+                continue;
+            }
+            break;
+        }
+        // Subgradient of the one-role rows (and the capacity cut), projected on λ ≥ 0.
+        let mut g = vec![-1.0; lambda.len()];
+        if !cut_on && inst.capacity.is_some() {
+            g[n] = 0.0;
+        }
+        if let (true, Some((coef, rhs))) = (cut_on, inst.capacity) {
+            g[n] = -rhs;
+            for k in 0..inst.candidates.len() {
+                if r.open[k] {
+                    g[n] += coef + r.selected[k].len() as f64;
+                }
+            }
+            g[n] /= (inst.max + 1) as f64;
+        }
         for k in 0..inst.candidates.len() {
             if r.open[k] {
                 g[inst.candidates[k]] += 1.0;
@@ -210,7 +309,7 @@ pub fn run(inst: &Instance, budget_s: Option<f64>, started: Instant, stop_gap: f
                 }
             }
         }
-        for j in 0..n {
+        for j in 0..lambda.len() {
             if lambda[j] <= 0.0 && g[j] < 0.0 {
                 g[j] = 0.0;
             }
@@ -220,8 +319,9 @@ pub fn run(inst: &Instance, budget_s: Option<f64>, started: Instant, stop_gap: f
             // The relaxed solution is feasible and complementary: L is optimal.
             break;
         }
-        let t = theta * gap.max(1e-6) / norm;
-        for j in 0..n {
+        // Polyak's step towards the incumbent from this phase's best bound.
+        let t = theta * (ub - phase_best).max(1e-6) / norm;
+        for j in 0..lambda.len() {
             lambda[j] = (lambda[j] + t * g[j]).max(0.0);
         }
     }
@@ -235,32 +335,23 @@ pub fn run(inst: &Instance, budget_s: Option<f64>, started: Instant, stop_gap: f
             }
         }
     }
-    // The best assignment for the incumbent's hub set (a transportation
-    // problem: its LP is integral), then local search again, while it improves.
-    for _ in 0..5 {
-        if proven {
-            break;
-        }
-        let Some((z, c)) = incumbent.clone() else {
-            break;
-        };
-        if out_of_time() {
-            break;
-        }
-        let h0 = Instant::now();
-        let refined = assign_lp(inst, &c.hubs).map(|a| {
-            let mut st = State::from_choice(inst, &a, deadline);
-            local_search(&mut st, &lookup);
-            st.choice()
-        });
-        heuristic_ms += h0.elapsed().as_secs_f64() * 1000.0;
-        lp_runs += 1;
-        match refined {
-            Some(a) if inst.plan_cost(&a) < z - 1e-9 => {
+    // The best assignment for the incumbent's hub set (a min-cost flow), then
+    // the hub-set local search that re-assigns optimally after every move.
+    if !proven && !out_of_time() {
+        if let Some((z, c)) = incumbent.clone() {
+            let h0 = Instant::now();
+            if let Some(f) = super::flow::Flow::solve(inst, &c.hubs).filter(|f| f.feasible()) {
+                // The same test as the subgradient loop's: proven within the requested gap.
+                let enough = |z: f64| z - bound <= stop_gap.max(1e-7) * z.abs().max(1.0);
+                let f = super::flow::hub_search(f, deadline, enough);
+                let a = f.choice();
                 let za = inst.plan_cost(&a);
-                incumbent = Some((za, a));
+                if za < z - 1e-9 {
+                    incumbent = Some((za, a));
+                }
             }
-            _ => break,
+            heuristic_ms += h0.elapsed().as_secs_f64() * 1000.0;
+            lp_runs += 1;
         }
     }
     if inst.count.is_none() {
@@ -288,7 +379,8 @@ impl Outcome {
         let lambda = &self.lambda;
         let mut buf = Vec::new();
         let r = relax(inst, lambda, &mut buf);
-        let base = -lambda.iter().sum::<f64>();
+        let base = base_value(inst, lambda);
+        let cut = Cut::of(inst, lambda);
         // The hub part of L with hub k forced open at value x.
         let mut finite: Vec<f64> = r.v.iter().copied().filter(|x| x.is_finite()).collect();
         finite.sort_by(f64::total_cmp);
@@ -319,13 +411,14 @@ impl Outcome {
             }
             // All of hub k's pairs sorted by reduced cost (fixing needs the whole order).
             buf.clear();
-            buf.extend(
-                inst.by_hub[k]
-                    .iter()
-                    .map(|&p| (inst.pairs[p].cost + lambda[inst.pairs[p].household], p)),
-            );
+            buf.extend(inst.by_hub[k].iter().map(|&p| {
+                (
+                    inst.pairs[p].cost + lambda[inst.pairs[p].household] + cut.pair,
+                    p,
+                )
+            }));
             buf.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-            let head = inst.hub_cost + lambda[inst.candidates[k]];
+            let head = inst.hub_cost + lambda[inst.candidates[k]] + cut.hub;
             for &(rc, p) in &buf {
                 let rest = best_sum(
                     &buf,
@@ -397,9 +490,9 @@ struct State<'a> {
     role: Vec<Role>,
     open: Vec<bool>,
     size: Vec<usize>,
-    /// Try closing one hub and opening another together (always with a
-    /// count, where neither alone keeps the count; with a reward only when
-    /// polishing the best plan, as it costs a copy of the state per hub).
+    /// Try closing one hub and opening another together (with a count,
+    /// where neither alone keeps the count; with a reward the hub-set search
+    /// of `flow.rs` does it exactly on the best plan).
     hub_swaps: bool,
     /// Stop improving after this instant (the phase's time budget).
     deadline: Option<Instant>,
@@ -423,26 +516,6 @@ impl State<'_> {
         self.role[inst.candidates[k]] = Role::Out;
         self.open[k] = false;
         self.size[k] = 0;
-    }
-    fn from_choice<'a>(inst: &'a Instance, c: &Choice, deadline: Option<Instant>) -> State<'a> {
-        let nk = inst.candidates.len();
-        let mut st = State {
-            inst,
-            role: vec![Role::Out; inst.households.len()],
-            open: vec![false; nk],
-            size: vec![0; nk],
-            hub_swaps: true,
-            deadline,
-        };
-        for &k in &c.hubs {
-            st.open[k] = true;
-            st.role[inst.candidates[k]] = Role::Hub;
-        }
-        for &p in &c.pairs {
-            st.role[inst.pairs[p].household] = Role::Sat(p);
-            st.size[inst.pairs[p].hub] += 1;
-        }
-        st
     }
     fn choice(&self) -> Choice {
         let mut c = Choice {

@@ -29,6 +29,32 @@
 //! - linking: `s_jk ≤ h_k` for each `(j,k) ∈ P` (implied by the size rows for
 //!   integers; kept because it makes the LP relaxation much stronger);
 //! - with [`Goal::Count`]: `Σ_k h_k = p`.
+//! - with [`Goal::Reward`], the **capacity rounding cut** (a valid
+//!   inequality: it removes fractional points of the LP relaxation and no
+//!   integer solution, so the optimum is unchanged):
+//!   `Σ_k ((1 − r)·h_k + Σ_j s_jk) ≤ (a − r)·q`, summed over every candidate,
+//!   where `a = max + 1` (the most households one constellation holds, hub
+//!   included), `u` is the number of households that can be in any
+//!   constellation (a candidate, or within reach of one) and `u = q·a + r`
+//!   with `0 ≤ r < a`; left out when `r = 0`, where it is implied.
+//!
+//!   *Proof.* For any set `S` of candidates (the model uses all of them), let
+//!   `u` count the households that are in `S` or within reach of a candidate
+//!   of `S`, `u = q·a + r`, `C = Σ_(k∈S) h_k` (an integer) and
+//!   `X = Σ_(k∈S) (h_k + Σ_j s_jk)`, the households in the constellations of
+//!   `S`. The size rows give `X ≤ a·C`, and the one-role rows give `X ≤ u`
+//!   (each of those households is counted once, and all are among the `u`). If `C ≤ q`:
+//!   `X ≤ a·C = r·C + (a − r)·C ≤ r·C + (a − r)·q`. If `C ≥ q + 1`:
+//!   `X ≤ u = (a − r)·q + r·(q + 1) ≤ (a − r)·q + r·C`. So
+//!   `X − r·C ≤ (a − r)·q` for every integer solution (the mixed-integer
+//!   rounding of the two rows). The LP relaxation misses it when the pool
+//!   fills a fractional number of constellations: on 500 households it
+//!   opens about 45.5 hubs and places everyone, where a plan must choose
+//!   between 45 hubs (and leave households out) and 46. On the seeded pools
+//!   of `BENCHMARKS.md` it closes about half of the LP gap. It is also
+//!   dualised in the Lagrangian bound (see [`lagrangian`]); the unit test
+//!   `capacity_cut_is_valid_and_sometimes_tight` checks it against every
+//!   feasible plan of random tiny instances, over every set `S`.
 //!
 //! *Objective.* Minimise
 //! `Σ_k hub_cost·h_k + Σ_(j,k) (w_distance·d(j,k) − reward)·s_jk`.
@@ -63,18 +89,24 @@
 //!
 //! See [`lagrangian`]: the one-role rows are relaxed with multipliers, which
 //! splits the problem into one small problem per hub (sort the reduced costs).
-//! Subgradient steps give a bound equal to the LP bound of the strong model,
+//! Subgradient steps give a bound equal to the LP bound of the strong model
+//! with the capacity rounding cut (its multiplier is one more `λ`),
 //! and each step's open hubs seed a greedy assignment and a local search (the
-//! incumbent). Pairs and hubs whose Lagrangian reduced cost proves they cannot
-//! be in a better solution are fixed to zero, and HiGHS solves the remaining
-//! MIP from the incumbent, to the requested gap (1e-6 by default) or the time
-//! limit. The bound reported is the best of the Lagrangian bound and HiGHS'
-//! dual bound; a time-limited answer is never labelled optimal.
-//! [`Strategy::Plain`] hands HiGHS the full strong model with no start (the
+//! incumbent), which a local search over hub sets with the optimal
+//! assignment of each (a min-cost flow, `flow.rs`) then improves. Pairs and
+//! hubs whose Lagrangian reduced cost proves they cannot be in a better
+//! solution are fixed to zero, and HiGHS solves the remaining MIP from the
+//! incumbent, to the requested gap (1e-6 by default) or the time limit; the
+//! capacity rounding cut is a row of that MIP only when its multiplier is
+//! positive (where it is slack the dense row slows HiGHS down). The bound
+//! reported is the best of the Lagrangian bound and HiGHS' dual bound; a
+//! time-limited answer is never labelled optimal. [`Strategy::Plain`] hands
+//! HiGHS the full strong model without the cut and with no start (the
 //! straightforward model, kept for comparison).
 
 pub mod brute_force;
 pub mod checker;
+mod flow;
 pub mod instance;
 pub mod lagrangian;
 mod model;
@@ -382,11 +414,13 @@ pub fn solve(data: &Dataset, config: &FormationConfig) -> Result<Formation, Form
     } else {
         match config.strategy {
             Strategy::Plain => {
+                // The straightforward model: without the capacity cut.
                 let built = model::build(
                     &inst,
                     &vec![true; inst.pairs.len()],
                     &vec![true; inst.candidates.len()],
                     config,
+                    false,
                 );
                 stats.columns = built.columns;
                 stats.rows = built.rows;
@@ -441,7 +475,14 @@ pub fn solve(data: &Dataset, config: &FormationConfig) -> Result<Formation, Form
                     };
                     stats.pairs_fixed = keep_pairs.iter().filter(|k| !**k).count();
                     stats.hubs_fixed = keep_hubs.iter().filter(|k| !**k).count();
-                    let built = model::build(&inst, &keep_pairs, &keep_hubs, config);
+                    // The capacity cut only when it binds in the Lagrangian
+                    // dual (μ > 0): where it is slack, the dense row slows
+                    // HiGHS down (seed 2026 proven optimal: 15 s instead of 7.5 s).
+                    let with_cut = lag
+                        .lambda
+                        .get(inst.households.len())
+                        .is_some_and(|mu| *mu > 0.0);
+                    let built = model::build(&inst, &keep_pairs, &keep_hubs, config, with_cut);
                     stats.columns = built.columns;
                     stats.rows = built.rows;
                     let map = built.map;

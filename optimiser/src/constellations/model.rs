@@ -35,12 +35,14 @@ struct Vars {
 }
 
 /// Builds the model over the hubs with `keep_hubs[k]` and the pairs with
-/// `keep_pairs[p]` (and a kept hub).
+/// `keep_pairs[p]` (and a kept hub), with the capacity rounding cut when
+/// `with_cut` (and the instance has one).
 pub fn build(
     inst: &Instance,
     keep_pairs: &[bool],
     keep_hubs: &[bool],
     config: &FormationConfig,
+    with_cut: bool,
 ) -> Built {
     let mut vars = ProblemVariables::new();
     let mut columns = 0usize;
@@ -78,6 +80,9 @@ pub fn build(
     one_role(inst, &v, &mut problem, &mut rows);
     size_between_min_and_max(inst, &v, &mut problem, &mut rows);
     satellite_needs_open_hub(inst, &v, &mut problem, &mut rows);
+    if with_cut {
+        capacity_rounding(inst, &v, &mut problem, &mut rows);
+    }
     if let super::Goal::Count(p) = config.goal {
         open_exactly(p, &v, &mut problem, &mut rows);
     }
@@ -155,6 +160,26 @@ fn satellite_needs_open_hub(
             *rows += 1;
         }
     }
+}
+
+/// With a reward, the capacity rounding cut over every candidate,
+/// `Σ_k ((1 − r)·h_k + Σ_j s_jk) ≤ (a − r)·q` (see the module docs of [`super`]).
+fn capacity_rounding(inst: &Instance, v: &Vars, problem: &mut HighsProblem, rows: &mut usize) {
+    let Some((coef, rhs)) = inst.capacity else {
+        return;
+    };
+    let mut e = Expression::default();
+    for k in 0..inst.candidates.len() {
+        let Some(h) = v.h[k] else { continue };
+        e.add_mul(coef, h);
+        for &p in &inst.by_hub[k] {
+            if let Some(s) = v.s[p] {
+                e.add_mul(1.0, s);
+            }
+        }
+    }
+    problem.add_constraint(e.leq(rhs));
+    *rows += 1;
 }
 
 /// `Σ_k h_k = p` with [`super::Goal::Count`].
