@@ -441,6 +441,20 @@ impl<'a> Flow<'a> {
     }
 }
 
+impl<'a> Flow<'a> {
+    /// A copy with hub `o` opened and re-settled, with its cost, if it is
+    /// feasible and costs less than `below`.
+    fn with_hub(&self, o: usize, below: f64) -> Option<(Flow<'a>, f64)> {
+        let mut trial = self.clone();
+        trial.open_hub(o);
+        if !(trial.settle() && trial.feasible()) {
+            return None;
+        }
+        let cost = trial.cost();
+        (cost < below).then_some((trial, cost))
+    }
+}
+
 /// Hub-set local search with the optimal assignment of every neighbour:
 /// close a hub (with a reward), open one (with a reward), or close one and
 /// open a candidate sharing a household within reach with it; the first
@@ -503,16 +517,11 @@ pub(super) fn hub_search<'a>(
                 if late(z) {
                     break 'outer;
                 }
-                let mut trial = base.clone();
-                trial.open_hub(o);
-                if trial.settle() && trial.feasible() {
-                    let zt = trial.cost();
-                    if zt < z - eps {
-                        cur = trial;
-                        z = zt;
-                        improved = true;
-                        break;
-                    }
+                if let Some((trial, zt)) = base.with_hub(o, z - eps) {
+                    cur = trial;
+                    z = zt;
+                    improved = true;
+                    break;
                 }
             }
         }
@@ -524,15 +533,10 @@ pub(super) fn hub_search<'a>(
                 if late(z) {
                     break 'outer;
                 }
-                let mut trial = cur.clone();
-                trial.open_hub(o);
-                if trial.settle() && trial.feasible() {
-                    let zt = trial.cost();
-                    if zt < z - eps {
-                        cur = trial;
-                        z = zt;
-                        improved = true;
-                    }
+                if let Some((trial, zt)) = cur.with_hub(o, z - eps) {
+                    cur = trial;
+                    z = zt;
+                    improved = true;
                 }
             }
         }
