@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 use optimiser::dataset::raw::*;
+use optimiser::dataset::Dataset;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -136,4 +137,62 @@ pub fn tiny(seed: u64, max_children: usize, max_places: usize) -> RawDataset {
         children,
         sibling_groups,
     }
+}
+
+/// An in-house carer in authority `A` with `free` places, ages 0–17, no skills.
+pub fn carer(id: &str, free: u32, cost: f64) -> RawCarer {
+    RawCarer {
+        id: id.into(),
+        authority: "A".into(),
+        provider: Provider::InHouse,
+        location: RawLocation {
+            lat: 50.80,
+            lon: -1.10,
+        },
+        places: free,
+        occupied: 0,
+        min_age: 0,
+        max_age: 17,
+        skills: vec![],
+        weekly_cost: cost,
+        constellation: None,
+        hub: false,
+        connected_children: vec![],
+    }
+}
+
+/// A foster child of 8 in authority `A`, anchored there, no needs.
+pub fn child(id: &str, group: Option<&str>) -> RawChild {
+    RawChild {
+        id: id.into(),
+        authority: "A".into(),
+        age: 8,
+        school: None,
+        needs: vec![],
+        sibling_group: group.map(String::from),
+        placement: PlacementKind::Foster,
+        max_distance_km: None,
+    }
+}
+
+/// A one-authority dataset (`A`) of these carers and children; every
+/// sibling group the children name gets the default policy (`household`).
+pub fn dataset(carers: Vec<RawCarer>, children: Vec<RawChild>) -> Dataset {
+    Dataset::try_from(RawDataset {
+        version: 1,
+        authorities: vec![RawAuthority {
+            id: "A".into(),
+            name: "A".into(),
+            location: RawLocation {
+                lat: 50.8,
+                lon: -1.1,
+            },
+        }],
+        schools: vec![],
+        carers,
+        homes: vec![],
+        children,
+        sibling_groups: vec![],
+    })
+    .expect("valid")
 }

@@ -1,62 +1,11 @@
 //! Unplaced children get the reason that fits their case.
 
+mod common;
+
+use common::{carer, child, dataset};
 use optimiser::dataset::raw::*;
 use optimiser::dataset::Dataset;
 use optimiser::matching::{solve, MatchConfig, UnplacedReason, Weights};
-
-fn carer(id: &str, free: u32, cost: f64) -> RawCarer {
-    RawCarer {
-        id: id.into(),
-        authority: "A".into(),
-        provider: Provider::InHouse,
-        location: RawLocation {
-            lat: 50.80,
-            lon: -1.10,
-        },
-        places: free,
-        occupied: 0,
-        min_age: 0,
-        max_age: 17,
-        skills: vec![],
-        weekly_cost: cost,
-        constellation: None,
-        hub: false,
-        connected_children: vec![],
-    }
-}
-
-fn child(id: &str, group: Option<&str>) -> RawChild {
-    RawChild {
-        id: id.into(),
-        authority: "A".into(),
-        age: 8,
-        school: None,
-        needs: vec![],
-        sibling_group: group.map(String::from),
-        placement: PlacementKind::Foster,
-        max_distance_km: None,
-    }
-}
-
-fn dataset(carers: Vec<RawCarer>, children: Vec<RawChild>) -> Dataset {
-    Dataset::try_from(RawDataset {
-        version: 1,
-        authorities: vec![RawAuthority {
-            id: "A".into(),
-            name: "A".into(),
-            location: RawLocation {
-                lat: 50.8,
-                lon: -1.1,
-            },
-        }],
-        schools: vec![],
-        carers,
-        homes: vec![],
-        children,
-        sibling_groups: vec![],
-    })
-    .expect("valid")
-}
 
 fn reasons(data: &Dataset, config: &MatchConfig) -> Vec<(String, UnplacedReason)> {
     solve(data, config)
