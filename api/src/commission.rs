@@ -55,8 +55,8 @@ pub struct CommissionArgs {
     #[arg(long, value_name = "G", default_value_t = 1e-6)]
     pub gap: f64,
     /// Random partner orders for the sampled Shapley value (more than 10 partners).
-    #[arg(long, value_name = "N", default_value_t = 200, value_parser = clap::value_parser!(u32).range(2..))]
-    pub orders: u32,
+    #[arg(long, value_name = "N", default_value_t = 200)]
+    pub orders: usize,
     /// Seed of the sampled orders.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub seed: u64,
@@ -74,8 +74,6 @@ struct CommissionOutput<'a> {
 
 /// Runs `placement commission`.
 pub fn run(a: &CommissionArgs, out: &mut dyn Write) -> Result<(), ApiError> {
-    crate::cli::check_limits(a.time_limit, a.gap)?;
-    let inst = crate::load::load_commission(&a.input)?;
     let config = CommissionConfig {
         sharing: match a.sharing {
             SharingArg::Shapley => Sharing::Shapley,
@@ -87,10 +85,12 @@ pub fn run(a: &CommissionArgs, out: &mut dyn Write) -> Result<(), ApiError> {
             mip_rel_gap: a.gap,
             ..SolveOptions::default()
         },
-        sampled_orders: a.orders as usize,
+        sampled_orders: a.orders,
         seed: a.seed,
         ..CommissionConfig::default()
     };
+    config.validate()?;
+    let inst = crate::load::load_commission(&a.input)?;
     let report = commission::solve(&inst, &config)?;
     tracing::info!(
         status = ?report.status,

@@ -118,9 +118,7 @@ struct Output<'a> {
 /// `placement constellations`.
 pub fn run(a: &ConstellationsArgs, out: &mut dyn Write) -> Result<(), ApiError> {
     let config = a.config();
-    config
-        .validate()
-        .map_err(|e| ApiError::InvalidArgument(e.to_string()))?;
+    config.validate()?;
     let data = load::load_dataset(&a.dataset)?;
     let formation = constellations::solve(&data, &config)?;
     tracing::info!(

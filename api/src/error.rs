@@ -5,14 +5,18 @@ use std::path::PathBuf;
 
 use optimiser::commission::CommissionError;
 use optimiser::constellations::FormationError;
+use optimiser::limits::{ErrorClass, InvalidOption};
 use optimiser::matching::MatchError;
 use optimiser::ranking::RankError;
 use serde::Serialize;
 
 /// Exit code for invalid input (bad dataset, unknown child, bad option).
 pub const EXIT_INVALID_INPUT: u8 = 2;
-/// Exit code for any other failure (I/O, solver).
+/// Exit code for any other failure (I/O, solver, internal).
 pub const EXIT_FAILURE: u8 = 1;
+/// Exit code when a limit (the time limit, a size limit) stopped the work
+/// before any answer existed.
+pub const EXIT_RESOURCE_LIMIT: u8 = 3;
 
 /// One problem in an input dataset, located in the file the user wrote.
 ///
@@ -65,6 +69,9 @@ pub enum ApiError {
     /// A command-line value is out of range.
     #[error("invalid argument: {0}")]
     InvalidArgument(String),
+    /// A solver option is outside its documented range (named as a flag).
+    #[error("invalid argument: {} {}, got {}", .0.flag(), .0.rule, .0.value)]
+    InvalidOption(InvalidOption),
     /// The batch solve failed.
     #[error("matching failed: {0}")]
     Match(MatchError),
@@ -84,27 +91,49 @@ pub enum ApiError {
 
 // The inner errors are part of each message, so they are not also exposed as
 // `source()` (that would print them twice in an error chain).
+// An option error from any formulation is reported as the flag it came
+// from, the same way whichever solve found it.
 impl From<MatchError> for ApiError {
     fn from(e: MatchError) -> Self {
-        ApiError::Match(e)
+        match e {
+            MatchError::InvalidOption(o) => ApiError::InvalidOption(o),
+            e => ApiError::Match(e),
+        }
     }
 }
 
 impl From<RankError> for ApiError {
     fn from(e: RankError) -> Self {
-        ApiError::Rank(e)
+        match e {
+            RankError::InvalidOption(o) | RankError::Solve(MatchError::InvalidOption(o)) => {
+                ApiError::InvalidOption(o)
+            }
+            e => ApiError::Rank(e),
+        }
     }
 }
 
 impl From<CommissionError> for ApiError {
     fn from(e: CommissionError) -> Self {
-        ApiError::Commission(e)
+        match e {
+            CommissionError::InvalidOption(o) => ApiError::InvalidOption(o),
+            e => ApiError::Commission(e),
+        }
     }
 }
 
 impl From<FormationError> for ApiError {
     fn from(e: FormationError) -> Self {
-        ApiError::Formation(e)
+        match e {
+            FormationError::InvalidOption(o) => ApiError::InvalidOption(o),
+            e => ApiError::Formation(e),
+        }
+    }
+}
+
+impl From<InvalidOption> for ApiError {
+    fn from(e: InvalidOption) -> Self {
+        ApiError::InvalidOption(e)
     }
 }
 
@@ -128,28 +157,29 @@ fn list_problems(problems: &[Problem]) -> String {
 }
 
 impl ApiError {
-    /// The process exit code for this error: 2 for invalid input, 1 otherwise.
-    pub fn exit_code(&self) -> u8 {
+    /// What kind of failure this is. Every variant and every library error
+    /// is matched exhaustively, so a new variant cannot silently get the
+    /// wrong exit code (or, next, the wrong HTTP status).
+    pub fn class(&self) -> ErrorClass {
         match self {
-            ApiError::InvalidDataset(_) | ApiError::InvalidArgument(_) => EXIT_INVALID_INPUT,
-            ApiError::Match(MatchError::InvalidConfig(_) | MatchError::NotAnOption(_)) => {
-                EXIT_INVALID_INPUT
-            }
-            ApiError::Rank(RankError::UnknownChild(_) | RankError::ZeroTop) => EXIT_INVALID_INPUT,
-            ApiError::Commission(
-                CommissionError::TooManyPartners(_) | CommissionError::NoPartners,
-            ) => EXIT_INVALID_INPUT,
-            ApiError::Rank(RankError::Solve(
-                MatchError::InvalidConfig(_) | MatchError::NotAnOption(_),
-            )) => EXIT_INVALID_INPUT,
-            ApiError::Formation(
-                FormationError::InvalidConfig(_)
-                | FormationError::UnknownCandidate(_)
-                | FormationError::NotAHousehold(_)
-                | FormationError::InKeptConstellation(..)
-                | FormationError::CountInfeasible(..),
-            ) => EXIT_INVALID_INPUT,
-            _ => EXIT_FAILURE,
+            ApiError::InvalidDataset(_)
+            | ApiError::InvalidArgument(_)
+            | ApiError::InvalidOption(_) => ErrorClass::InvalidInput,
+            ApiError::Match(e) => e.class(),
+            ApiError::Rank(e) => e.class(),
+            ApiError::Commission(e) => e.class(),
+            ApiError::Formation(e) => e.class(),
+            ApiError::Io { .. } | ApiError::Json(_) => ErrorClass::Internal,
+        }
+    }
+
+    /// The process exit code: 2 for invalid input, 3 when a limit stopped
+    /// the work before any answer existed, 1 otherwise.
+    pub fn exit_code(&self) -> u8 {
+        match self.class() {
+            ErrorClass::InvalidInput => EXIT_INVALID_INPUT,
+            ErrorClass::ResourceLimit => EXIT_RESOURCE_LIMIT,
+            ErrorClass::Internal => EXIT_FAILURE,
         }
     }
 

@@ -179,7 +179,7 @@ fn invalid_input_exits_2_with_a_clear_message() {
             &["--min", "8", "--max", "6"],
             "min satellites (8) is more than max satellites (6)",
         ),
-        (&["--max-km=-3"], "max km must be a finite number"),
+        (&["--max-km", "-3"], "--max-km must be a number of km ≥ 0"),
         (&["--count", "2"], "cannot open 2 constellations"),
     ];
     for (extra, message) in cases {

@@ -31,6 +31,7 @@ pub mod dataset;
 pub mod eligibility;
 pub mod generator;
 pub mod geography;
+pub mod limits;
 pub mod matching;
 pub mod ranking;
 pub mod solver;

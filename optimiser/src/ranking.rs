@@ -18,6 +18,7 @@ use serde::Serialize;
 use crate::dataset::{ChildIdx, Dataset, GroupIdx, KeepTogether, PlaceIdx, PlaceKind, Provider};
 use crate::eligibility;
 use crate::geography::SpatialIndex;
+use crate::limits::{self, ErrorClass, InvalidOption};
 use crate::matching::{self, child_pairs, Fixed, MatchConfig, MatchError, Pair, Weights};
 use crate::solver::{SolveOptions, SolveStatus};
 
@@ -51,12 +52,22 @@ pub enum RankError {
     /// No child has that id.
     #[error("no child with id {0:?}")]
     UnknownChild(String),
-    /// `top` was 0.
-    #[error("top must be at least 1")]
-    ZeroTop,
+    /// An option is outside its documented range.
+    #[error("invalid option: {0}")]
+    InvalidOption(#[from] InvalidOption),
     /// A solve for the system impact failed.
     #[error(transparent)]
     Solve(#[from] MatchError),
+}
+
+impl RankError {
+    /// What kind of failure this is.
+    pub fn class(&self) -> ErrorClass {
+        match self {
+            RankError::UnknownChild(_) | RankError::InvalidOption(_) => ErrorClass::InvalidInput,
+            RankError::Solve(e) => e.class(),
+        }
+    }
 }
 
 /// Where one child goes under an option.
@@ -187,10 +198,9 @@ impl<'a> Ranker<'a> {
 
     /// Ranks the options for the child with id `child`.
     pub fn rank(&self, child: &str, config: &RankConfig) -> Result<Ranking, RankError> {
-        if config.top == 0 {
-            return Err(RankError::ZeroTop);
-        }
+        limits::check_count("top", config.top, 1, limits::MAX_TOP)?;
         config.weights.validate()?;
+        config.solve.validate()?;
         let data = self.data;
         let i = data
             .child_index(child)

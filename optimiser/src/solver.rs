@@ -11,6 +11,46 @@ use std::time::{Duration, Instant};
 use good_lp::solvers::highs::HighsProblem;
 use highs::HighsModelStatus;
 
+use crate::limits::{self, ErrorClass, InvalidOption};
+
+/// The moment a time limit runs out, computed without overflow: a limit
+/// too large for the clock (only possible on unchecked options) is no limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Deadline {
+    at: Option<Instant>,
+}
+
+impl Deadline {
+    /// `seconds` after `started` (`None`: never).
+    pub fn after(started: Instant, seconds: Option<f64>) -> Self {
+        let at = seconds
+            .and_then(|s| Duration::try_from_secs_f64(s.max(0.0)).ok())
+            .and_then(|d| started.checked_add(d));
+        Deadline { at }
+    }
+
+    /// No deadline.
+    pub fn never() -> Self {
+        Deadline { at: None }
+    }
+
+    /// The instant, if any.
+    pub fn instant(&self) -> Option<Instant> {
+        self.at
+    }
+
+    /// Whether the deadline has passed.
+    pub fn expired(&self) -> bool {
+        self.at.is_some_and(|at| Instant::now() >= at)
+    }
+
+    /// Seconds left (0 once passed; `None`: no deadline).
+    pub fn seconds_left(&self) -> Option<f64> {
+        self.at
+            .map(|at| at.saturating_duration_since(Instant::now()).as_secs_f64())
+    }
+}
+
 /// How far HiGHS may go.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SolveOptions {
@@ -26,6 +66,16 @@ pub struct SolveOptions {
     pub presolve: bool,
     /// Print HiGHS' log to the console.
     pub verbose: bool,
+}
+
+impl SolveOptions {
+    /// The one check of these options (see [`crate::limits`]): a time limit
+    /// in (0, 7 days], a gap in [0, 1], threads in [1, 1024].
+    pub fn validate(&self) -> Result<(), InvalidOption> {
+        limits::check_time_limit(self.time_limit)?;
+        limits::check_gap(self.mip_rel_gap)?;
+        limits::check_threads(self.threads)
+    }
 }
 
 impl Default for SolveOptions {
@@ -72,6 +122,16 @@ pub enum SolverError {
     /// The model was infeasible (a modelling bug: every model here allows leaving children unplaced).
     #[error("the model is infeasible")]
     Infeasible,
+}
+
+impl SolverError {
+    /// What kind of failure this is.
+    pub fn class(&self) -> ErrorClass {
+        match self {
+            SolverError::NoSolution(_) => ErrorClass::ResourceLimit,
+            SolverError::Highs(_) | SolverError::Infeasible => ErrorClass::Internal,
+        }
+    }
 }
 
 /// One HiGHS run, read back.

@@ -59,6 +59,16 @@ pub enum CoalitionError {
     },
 }
 
+impl CoalitionError {
+    /// What kind of failure this is.
+    pub fn class(&self) -> crate::limits::ErrorClass {
+        match self {
+            CoalitionError::Solver(e) => e.class(),
+            CoalitionError::Check { .. } => crate::limits::ErrorClass::Internal,
+        }
+    }
+}
+
 /// Solves one coalition, starting from `start` (a feasible plan) and
 /// knowing `lower` is a lower bound on its cost.
 pub fn solve_one(

@@ -179,6 +179,9 @@ pub enum CommissionError {
     /// More partners than coalition masks can hold.
     #[error("{0} partners: at most {MAX_PARTNERS} are supported")]
     TooManyPartners(usize),
+    /// An option is outside its documented range.
+    #[error("invalid option: {0}")]
+    InvalidOption(#[from] crate::limits::InvalidOption),
     /// A coalition solve failed.
     #[error(transparent)]
     Coalition(#[from] CoalitionError),
@@ -187,6 +190,38 @@ pub enum CommissionError {
     Solver(#[from] crate::solver::SolverError),
 }
 
+impl CommissionError {
+    /// What kind of failure this is.
+    pub fn class(&self) -> crate::limits::ErrorClass {
+        use crate::limits::ErrorClass;
+        match self {
+            CommissionError::NoPartners
+            | CommissionError::TooManyPartners(_)
+            | CommissionError::InvalidOption(_) => ErrorClass::InvalidInput,
+            CommissionError::Coalition(e) => e.class(),
+            CommissionError::Solver(e) => e.class(),
+        }
+    }
+}
+
+impl CommissionConfig {
+    /// The one check of the options ([`crate::limits`]): the solver's, the
+    /// sampled orders (2 to [`MAX_SAMPLED_ORDERS`]) and the workers (1 to
+    /// [`crate::limits::MAX_THREADS`]).
+    pub fn validate(&self) -> Result<(), crate::limits::InvalidOption> {
+        use crate::limits;
+        self.solve.validate()?;
+        limits::check_count("orders", self.sampled_orders, 2, MAX_SAMPLED_ORDERS)?;
+        if let Some(w) = self.workers {
+            limits::check_count("workers", w, 1, limits::MAX_THREADS as usize)?;
+        }
+        Ok(())
+    }
+}
+
+/// The most random partner orders a sampled Shapley value may use.
+pub const MAX_SAMPLED_ORDERS: usize = 100_000;
+
 /// Solves the joint offer and every coalition the chosen splits need, and
 /// reports the plan, the splits, the core check and subadditivity.
 pub fn solve(
@@ -194,6 +229,7 @@ pub fn solve(
     config: &CommissionConfig,
 ) -> Result<CommissionReport, CommissionError> {
     let started = Instant::now();
+    config.validate()?;
     let n = inst.partners.len();
     if n == 0 {
         return Err(CommissionError::NoPartners);
@@ -201,10 +237,7 @@ pub fn solve(
     if n > MAX_PARTNERS {
         return Err(CommissionError::TooManyPartners(n));
     }
-    let deadline = config
-        .solve
-        .time_limit
-        .map(|s| started + std::time::Duration::from_secs_f64(s.max(0.0)));
+    let deadline = crate::solver::Deadline::after(started, config.solve.time_limit).instant();
     let built = Instant::now();
     let pairs = formulation::pairs(inst);
     let build_ms = ms(built.elapsed());

@@ -226,7 +226,7 @@ pub fn run(inst: &Instance, budget_s: Option<f64>, started: Instant, stop_gap: f
     // the hub-set search (on 2,000 households each heuristic run costs about
     // 1 s, and the steps alone could use the whole budget).
     let steps_out_of_time = || budget_s.is_some_and(|b| started.elapsed().as_secs_f64() > 0.6 * b);
-    let deadline = budget_s.map(|b| started + std::time::Duration::from_secs_f64(b.max(0.0)));
+    let deadline = crate::solver::Deadline::after(started, budget_s).instant();
     // With the capacity cut, first every multiplier together (μ moving);
     // if that ends without proving the gap, again from λ = 0 with μ = 0 held,
     // keeping the best bound of both. (Where the cut is slack, a moving μ

@@ -117,6 +117,7 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 
 use crate::dataset::{Dataset, PlaceIdx, PlaceKind, Provider};
+use crate::limits::{self, ErrorClass, InvalidOption};
 use crate::solver::{self, Call, SolveOptions, SolveStatus, SolverError};
 
 pub use instance::{Choice, Instance, Plan};
@@ -229,6 +230,9 @@ impl Default for FormationConfig {
     }
 }
 
+/// The largest `max_satellites` accepted (Mockingbird uses 6–10).
+pub const MAX_SATELLITES_LIMIT: u32 = 100;
+
 impl FormationConfig {
     /// The reward per satellite the objective uses: the given one, or with a
     /// count `w_distance·max_km + 1`.
@@ -253,31 +257,19 @@ impl FormationConfig {
                 self.min_satellites, self.max_satellites
             ));
         }
-        if self.max_satellites == 0 {
-            return bad("max satellites must be at least 1".into());
-        }
-        for (name, v) in [
-            ("max km", self.max_km),
-            ("hub cost", self.hub_cost),
-            ("distance weight", self.distance_weight),
-        ] {
-            if !v.is_finite() || v < 0.0 {
-                return bad(format!("{name} must be a finite number ≥ 0, got {v}"));
-            }
-        }
+        limits::check_count(
+            "max_satellites",
+            self.max_satellites as usize,
+            1,
+            MAX_SATELLITES_LIMIT as usize,
+        )?;
+        limits::check_km("max_km", self.max_km)?;
+        limits::check_weight("hub_cost", self.hub_cost)?;
+        limits::check_weight("distance_weight", self.distance_weight)?;
         if let Goal::Reward(r) = self.goal {
-            if !r.is_finite() || r < 0.0 {
-                return bad(format!("reward must be a finite number ≥ 0, got {r}"));
-            }
+            limits::check_weight("reward", r)?;
         }
-        if let Some(t) = self.solve.time_limit {
-            if !(t.is_finite() && t > 0.0) {
-                return bad(format!("time limit must be > 0 seconds, got {t}"));
-            }
-        }
-        if !(self.solve.mip_rel_gap.is_finite() && self.solve.mip_rel_gap >= 0.0) {
-            return bad(format!("gap must be ≥ 0, got {}", self.solve.mip_rel_gap));
-        }
+        self.solve.validate()?;
         Ok(())
     }
 }
@@ -288,6 +280,9 @@ pub enum FormationError {
     /// A number in the configuration is out of range.
     #[error("invalid configuration: {0}")]
     InvalidConfig(String),
+    /// An option is outside its documented range.
+    #[error("invalid option: {0}")]
+    InvalidOption(#[from] InvalidOption),
     /// A listed hub candidate is not a household of the dataset.
     #[error("unknown hub candidate {0:?}: no foster household has this id")]
     UnknownCandidate(String),
@@ -306,6 +301,22 @@ pub enum FormationError {
     /// The answer broke a rule (a bug: the answer is refused).
     #[error("internal error: the plan fails the checker: {0}")]
     Check(String),
+}
+
+impl FormationError {
+    /// What kind of failure this is.
+    pub fn class(&self) -> ErrorClass {
+        match self {
+            FormationError::InvalidConfig(_)
+            | FormationError::InvalidOption(_)
+            | FormationError::UnknownCandidate(_)
+            | FormationError::NotAHousehold(_)
+            | FormationError::InKeptConstellation(..)
+            | FormationError::CountInfeasible(..) => ErrorClass::InvalidInput,
+            FormationError::Solver(e) => e.class(),
+            FormationError::Check(_) => ErrorClass::Internal,
+        }
+    }
 }
 
 /// The hub candidates of `data` under `config`, as place indices, ascending.

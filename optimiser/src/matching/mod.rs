@@ -69,6 +69,7 @@ use serde::{Deserialize, Serialize};
 use crate::checker;
 use crate::dataset::{Dataset, PlaceIdx};
 use crate::geography::SpatialIndex;
+use crate::limits::{self, ErrorClass, InvalidOption};
 use crate::solver::{SolveOptions, SolverError};
 
 pub use columns::{child_pairs, eligible_pairs, Pair};
@@ -109,19 +110,11 @@ impl Weights {
         weekly_cost + self.distance * km
     }
 
-    /// Checks that both weights are finite and non-negative.
-    pub fn validate(&self) -> Result<(), MatchError> {
-        for (name, v) in [
-            ("distance weight", self.distance),
-            ("unplaced penalty", self.unplaced),
-        ] {
-            if !v.is_finite() || v < 0.0 {
-                return Err(MatchError::InvalidConfig(format!(
-                    "{name} must be a finite number ≥ 0, got {v}"
-                )));
-            }
-        }
-        Ok(())
+    /// Checks both weights against [`crate::limits`]: finite, ≥ 0 and at
+    /// most [`crate::limits::MAX_WEIGHT`].
+    pub fn validate(&self) -> Result<(), InvalidOption> {
+        limits::check_weight("distance_weight", self.distance)?;
+        limits::check_weight("unplaced_penalty", self.unplaced)
     }
 }
 
@@ -184,9 +177,9 @@ pub enum Fixed {
 /// Errors from a batch solve.
 #[derive(Debug, thiserror::Error)]
 pub enum MatchError {
-    /// A setting is out of range.
-    #[error("invalid configuration: {0}")]
-    InvalidConfig(String),
+    /// An option is outside its documented range.
+    #[error("invalid option: {0}")]
+    InvalidOption(#[from] InvalidOption),
     /// The fixed placement is not an option for that child or group.
     #[error("{0}")]
     NotAnOption(String),
@@ -196,6 +189,17 @@ pub enum MatchError {
     /// The solution failed the independent checker (a bug: please report it).
     #[error("internal error: the solution failed the checker: {0}")]
     CheckerRejected(String),
+}
+
+impl MatchError {
+    /// What kind of failure this is.
+    pub fn class(&self) -> ErrorClass {
+        match self {
+            MatchError::InvalidOption(_) | MatchError::NotAnOption(_) => ErrorClass::InvalidInput,
+            MatchError::Solver(e) => e.class(),
+            MatchError::CheckerRejected(_) => ErrorClass::Internal,
+        }
+    }
 }
 
 /// Solves the batch placement problem for every child in `data`.
@@ -209,19 +213,7 @@ pub enum MatchError {
 /// ```
 pub fn solve(data: &Dataset, config: &MatchConfig) -> Result<MatchSolution, MatchError> {
     config.weights.validate()?;
-    if let Some(t) = config.solve.time_limit {
-        if !t.is_finite() || t <= 0.0 {
-            return Err(MatchError::InvalidConfig(format!(
-                "time limit must be a positive number of seconds, got {t}"
-            )));
-        }
-    }
-    if !(config.solve.mip_rel_gap.is_finite() && config.solve.mip_rel_gap >= 0.0) {
-        return Err(MatchError::InvalidConfig(format!(
-            "gap must be ≥ 0, got {}",
-            config.solve.mip_rel_gap
-        )));
-    }
+    config.solve.validate()?;
     let started = Instant::now();
     let index = SpatialIndex::new(data.places.iter().map(|p| &p.location));
     let pairs = eligible_pairs(data, &index, &config.weights);
