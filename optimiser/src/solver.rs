@@ -100,14 +100,14 @@ pub enum SolveStatus {
     TimeLimit,
 }
 
-/// Relative gap `(objective − bound) / objective` of a minimisation with a
-/// non-negative objective (0 when the objective is 0 or the bound meets it).
+/// The one definition of every `gap` field (matching, ranking, constellations,
+/// commissioning): `(objective − bound) / max(|objective|, 1)`, and 0 when the
+/// bound meets the objective. Dividing by `|objective|` keeps it meaningful
+/// for the negative objectives of constellation planning; the floor of 1
+/// (one pound) keeps it finite at 0. For the positive objectives of matching
+/// and commissioning (at least £1) it is the usual `(z − b)/z`.
 pub fn relative_gap(objective: f64, bound: f64) -> f64 {
-    if objective > 0.0 {
-        ((objective - bound) / objective).max(0.0)
-    } else {
-        0.0
-    }
+    ((objective - bound) / objective.abs().max(1.0)).max(0.0)
 }
 
 /// Errors from the solver layer.

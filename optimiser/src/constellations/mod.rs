@@ -551,7 +551,7 @@ pub fn solve(data: &Dataset, config: &FormationConfig) -> Result<Formation, Form
     }
     let objective = recomputed;
     let bound = bound.min(objective);
-    let gap = (objective - bound).max(0.0) / objective.abs().max(1.0);
+    let gap = solver::relative_gap(objective, bound);
     // Optimal only when HiGHS (or the Lagrangian bound) proved it; a
     // time-limited incumbent keeps `time_limit` whatever its gap.
     Ok(solution::decode(
