@@ -221,6 +221,8 @@ pub fn rank_table(r: &Ranking) -> String {
     ];
     if system {
         columns.push(("system rise", true));
+        columns.push(("own change", true));
+        columns.push(("others' rise", true));
         columns.push(("unplaced", true));
     }
     let mut t = Table::new(&columns);
@@ -244,12 +246,11 @@ pub fn rank_table(r: &Ranking) -> String {
             match &m.system_impact {
                 Some(i) => {
                     row.push(money(i.rise));
+                    row.push(money(i.own_cost_change));
+                    row.push(money(i.others_rise));
                     row.push(i.children_unplaced.to_string());
                 }
-                None => {
-                    row.push("-".into());
-                    row.push("-".into());
-                }
+                None => row.extend(["-", "-", "-", "-"].map(String::from)),
             }
         }
         t.row(row);

@@ -12,6 +12,7 @@
 //! households (found exactly by search).
 
 use std::collections::BTreeSet;
+use std::time::Instant;
 
 use serde::Serialize;
 
@@ -19,8 +20,10 @@ use crate::dataset::{ChildIdx, Dataset, GroupIdx, KeepTogether, PlaceIdx, PlaceK
 use crate::eligibility;
 use crate::geography::SpatialIndex;
 use crate::limits::{self, ErrorClass, InvalidOption};
-use crate::matching::{self, child_pairs, Fixed, MatchConfig, MatchError, Pair, Weights};
-use crate::solver::{SolveOptions, SolveStatus};
+use crate::matching::{
+    self, child_pairs, Fixed, MatchConfig, MatchError, MatchSolution, Pair, Weights,
+};
+use crate::solver::{Deadline, SolveOptions, SolveStatus};
 
 /// Options for a ranking.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,7 +34,8 @@ pub struct RankConfig {
     pub system: bool,
     /// Objective weights.
     pub weights: Weights,
-    /// Solver options for the system-impact solves.
+    /// Solver options for the system-impact solves. The time limit bounds
+    /// the whole ranking: the baseline and every option's re-solve share it.
     pub solve: SolveOptions,
 }
 
@@ -84,12 +88,33 @@ pub struct MemberPlacement {
 }
 
 /// The optimum for all waiting children with this option fixed.
+///
+/// For a place, the re-solve fixes the child (or their whole group) at that
+/// place. For a constellation spread it fixes the group to *that
+/// constellation*, leaving the solve free to choose which of its households
+/// each member takes (which may differ from the cheapest spread listed in
+/// `placements`, when another child needs one of those households more):
+/// a placement team choosing a constellation agrees households with its hub
+/// afterwards, so that is the choice whose cost matters.
+///
+/// `rise` is the whole change in the optimum, the child's (or group's) own
+/// cost change included; `own_cost_change` and `others_rise` split it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SystemImpact {
     /// Objective with the option fixed.
     pub objective: f64,
-    /// `objective − baseline objective`: what this choice costs the other children.
+    /// `objective − baseline objective`, the child's own change included.
+    /// Never negative when both solves are proven optimal (fixing can only
+    /// restrict); rounding noise below a millionth of the objective is
+    /// reported as 0. A negative rise means the baseline was a time-limited
+    /// incumbent that this re-solve beat.
     pub rise: f64,
+    /// The change in the child's (or group's) own cost: their cost with the
+    /// option fixed minus their cost in the baseline (the unplaced penalty
+    /// for each member the baseline left unplaced).
+    pub own_cost_change: f64,
+    /// `rise − own_cost_change`: what this choice costs the other children.
+    pub others_rise: f64,
     /// Status of the fixed solve.
     pub status: SolveStatus,
     /// Gap of the fixed solve.
@@ -159,6 +184,64 @@ pub struct Ranking {
     pub baseline: Option<Baseline>,
 }
 
+/// The shortest time a re-solve is given once a ranking's time limit is
+/// spent: it then returns its first incumbent, marked `time_limit`.
+const MIN_SOLVE_SECONDS: f64 = 1e-3;
+
+fn members_ids(data: &Dataset, members: &[ChildIdx]) -> Vec<String> {
+    members
+        .iter()
+        .map(|&m| data.children[m].id.clone())
+        .collect()
+}
+
+/// The members' own cost in a solution: their assignments' costs, and the
+/// unplaced penalty for each member left unplaced.
+fn own_cost(solution: &MatchSolution, members: &[String], config: &RankConfig) -> f64 {
+    members
+        .iter()
+        .map(|id| {
+            solution
+                .assignments
+                .iter()
+                .find(|a| &a.child == id)
+                .map_or(config.weights.unplaced, |a| a.cost)
+        })
+        .sum()
+}
+
+/// Zero for a difference that is only rounding noise.
+fn clean(x: f64, scale: f64) -> f64 {
+    if x.abs() <= 1e-6 * scale.abs().max(1.0) {
+        0.0
+    } else {
+        x
+    }
+}
+
+fn impact(
+    base: &MatchSolution,
+    fixed: &MatchSolution,
+    members: &[String],
+    config: &RankConfig,
+) -> SystemImpact {
+    let scale = base.objective;
+    let rise = clean(fixed.objective - base.objective, scale);
+    let own = clean(
+        own_cost(fixed, members, config) - own_cost(base, members, config),
+        scale,
+    );
+    SystemImpact {
+        objective: fixed.objective,
+        rise,
+        own_cost_change: own,
+        others_rise: clean(rise - own, scale),
+        status: fixed.status,
+        gap: fixed.gap,
+        children_unplaced: fixed.breakdown.children_unplaced,
+    }
+}
+
 /// Ranks options for one child in `data` (builds the spatial index; use
 /// [`Ranker`] to rank many children against the same places).
 pub fn rank(data: &Dataset, child: &str, config: &RankConfig) -> Result<Ranking, RankError> {
@@ -225,12 +308,23 @@ impl<'a> Ranker<'a> {
             solve: config.solve.clone(),
             ..MatchConfig::default()
         };
+        // One time limit covers the whole ranking: the baseline and each
+        // option's re-solve share what is left of it equally.
+        let deadline = Deadline::after(Instant::now(), config.solve.time_limit);
+        let share = |solves_left: usize| {
+            let mut c = solve_config.clone();
+            c.solve.time_limit = deadline
+                .seconds_left()
+                .map(|s| (s / solves_left.max(1) as f64).max(MIN_SOLVE_SECONDS));
+            c
+        };
         let baseline = if config.system {
-            Some(matching::solve(data, &solve_config)?)
+            Some(matching::solve(data, &share(candidates.len() + 1))?)
         } else {
             None
         };
         let mut matches = Vec::with_capacity(candidates.len());
+        let solves = candidates.len();
         for (r, c) in candidates.into_iter().enumerate() {
             let system_impact = match &baseline {
                 Some(base) => {
@@ -238,16 +332,10 @@ impl<'a> Ranker<'a> {
                         data,
                         &MatchConfig {
                             fixed: Some(c.fixed.clone()),
-                            ..solve_config.clone()
+                            ..share(solves - r)
                         },
                     )?;
-                    Some(SystemImpact {
-                        objective: fixed.objective,
-                        rise: fixed.objective - base.objective,
-                        status: fixed.status,
-                        gap: fixed.gap,
-                        children_unplaced: fixed.breakdown.children_unplaced,
-                    })
+                    Some(impact(base, &fixed, &members_ids(data, &members), config))
                 }
                 None => None,
             };
@@ -458,46 +546,18 @@ impl<'a> Ranker<'a> {
     }
 }
 
-/// The cheapest assignment of each member to one of their options with
-/// capacity respected (exact depth-first search; groups are small).
+/// The cheapest spread of the members over one constellation's households
+/// (the assignment problem of [`matching::spread`], exact and polynomial).
 fn cheapest_spread(data: &Dataset, options: &[Vec<Pair>]) -> Option<(f64, Vec<Pair>)> {
-    fn go(
-        data: &Dataset,
-        options: &[Vec<Pair>],
-        m: usize,
-        used: &mut Vec<PlaceIdx>,
-        cost: f64,
-        current: &mut Vec<Pair>,
-        best: &mut Option<(f64, Vec<Pair>)>,
-    ) {
-        if best.as_ref().is_some_and(|(b, _)| cost >= *b) {
-            return;
-        }
-        if m == options.len() {
-            *best = Some((cost, current.clone()));
-            return;
-        }
-        for p in &options[m] {
-            let taken = used.iter().filter(|&&j| j == p.place).count() as u32;
-            if taken >= data.places[p.place].free_places() {
-                continue;
-            }
-            used.push(p.place);
-            current.push(*p);
-            go(data, options, m + 1, used, cost + p.cost, current, best);
-            current.pop();
-            used.pop();
-        }
-    }
-    let mut best = None;
-    go(
-        data,
-        options,
-        0,
-        &mut Vec::new(),
-        0.0,
-        &mut Vec::new(),
-        &mut best,
-    );
-    best
+    let priced: Vec<Vec<(PlaceIdx, f64)>> = options
+        .iter()
+        .map(|o| o.iter().map(|p| (p.place, p.cost)).collect())
+        .collect();
+    let (_, places) = matching::cheapest_spread(&priced, &|j| data.places[j].free_places())?;
+    let chosen: Vec<Pair> = options
+        .iter()
+        .zip(&places)
+        .filter_map(|(o, &j)| o.iter().find(|p| p.place == j).copied())
+        .collect();
+    (chosen.len() == options.len()).then(|| (chosen.iter().map(|p| p.cost).sum(), chosen))
 }

@@ -344,30 +344,8 @@ fn group_columns(
 }
 
 /// Whether every member can take one of their `options` at once, with no
-/// place holding more than `room(place)` of them (exact search; sibling groups
-/// are small).
+/// place holding more than `room(place)` of them (an assignment problem,
+/// solved exactly in polynomial time: see [`super::spread`]).
 pub fn members_fit(options: &[Vec<PlaceIdx>], room: &dyn Fn(PlaceIdx) -> u32) -> bool {
-    fn go(
-        options: &[Vec<PlaceIdx>],
-        room: &dyn Fn(PlaceIdx) -> u32,
-        m: usize,
-        used: &mut HashMap<PlaceIdx, u32>,
-    ) -> bool {
-        if m == options.len() {
-            return true;
-        }
-        for &j in &options[m] {
-            let n = used.get(&j).copied().unwrap_or(0);
-            if n < room(j) {
-                used.insert(j, n + 1);
-                let ok = go(options, room, m + 1, used);
-                used.insert(j, n);
-                if ok {
-                    return true;
-                }
-            }
-        }
-        false
-    }
-    go(options, room, 0, &mut HashMap::new())
+    super::spread::members_fit(options, room)
 }

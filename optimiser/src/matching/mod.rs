@@ -61,6 +61,7 @@ mod columns;
 mod model;
 pub mod pricing;
 mod solution;
+pub mod spread;
 
 use std::time::Instant;
 
@@ -76,6 +77,7 @@ pub use columns::{child_pairs, eligible_pairs, Pair};
 pub use solution::{
     Assignment, Breakdown, MatchSolution, ModelStats, SiblingOutcome, Unplaced, UnplacedReason,
 };
+pub use spread::cheapest_spread;
 
 pub(crate) use columns::group_is_unit as columns_group_is_unit;
 pub(crate) use columns::{build_pool, units, ColumnKind, Pool, Unit};
