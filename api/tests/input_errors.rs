@@ -118,7 +118,7 @@ fn truncated_json_is_located_by_line_and_column() {
         "q.json",
         b"{\"version\": 1, \"partners\": [\"A\"",
     );
-    rejects(&["commission", "--input", &q], &["q.json line 1 column 32"]);
+    rejects(&["commission", "--input", &q], &["q.json line 1 column 31"]);
 }
 
 #[test]
