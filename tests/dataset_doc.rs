@@ -19,7 +19,7 @@ fn doc_example() -> String {
 #[test]
 fn the_documented_example_validates_and_solves_as_documented() {
     let raw: optimiser::dataset::RawDataset =
-        api::load::parse_json(&doc_example(), "docs/dataset.md").expect("the example parses");
+        api::load::parse_dataset(&doc_example(), "docs/dataset.md").expect("the example parses");
     assert_eq!(raw.version, 1);
     // Every table appears in the example.
     assert!(!raw.schools.is_empty() && !raw.carers.is_empty() && !raw.homes.is_empty());
@@ -47,7 +47,7 @@ fn the_documented_example_validates_and_solves_as_documented() {
 fn a_broken_copy_of_the_example_is_rejected() {
     let text = doc_example().replacen("\"occupied\": 0", "\"occupied\": 9", 1);
     let raw: optimiser::dataset::RawDataset =
-        api::load::parse_json(&text, "example.json").expect("still parses");
+        api::load::parse_dataset(&text, "example.json").expect("still parses");
     let errors = Dataset::try_from(raw).expect_err("occupied > places is invalid");
     assert!(errors.iter().any(|e| e.field == "occupied"), "{errors:?}");
 }

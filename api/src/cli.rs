@@ -287,9 +287,12 @@ pub fn resolve_region(explicit: Option<&Path>) -> Result<(Region, String), ApiEr
 
 /// `placement generate`.
 pub fn run_generate(a: &GenerateArgs, out: &mut dyn Write) -> Result<(), ApiError> {
+    let mut spec = GeneratorSpec::new(a.seed, a.children, a.carers, a.homes);
+    // Refuse sizes past the contract's limits before reading or allocating anything.
+    spec.validate()
+        .map_err(|e| ApiError::InvalidArgument(e.to_string()))?;
     let (region, from) = resolve_region(a.region.as_deref())?;
     tracing::info!(region = %from, "generating");
-    let mut spec = GeneratorSpec::new(a.seed, a.children, a.carers, a.homes);
     spec.region = region;
     let raw = generate_raw(&spec);
     match (&a.out, a.csv) {

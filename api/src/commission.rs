@@ -309,6 +309,8 @@ pub fn run_generate(a: &GenerateCommissionArgs, out: &mut dyn Write) -> Result<(
         a.options,
         a.blocks,
     );
+    spec.validate()
+        .map_err(|e| ApiError::InvalidArgument(e.to_string()))?;
     let raw = commission::generator::generate_raw(&spec);
     let mut text = serde_json::to_string_pretty(&raw)?;
     text.push('\n');

@@ -18,8 +18,9 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use optimiser::dataset::limits::table_limit;
 use optimiser::dataset::raw::*;
-use optimiser::dataset::{KeepTogether, PlacementKind, Provider, RawDataset};
+use optimiser::dataset::{echo, KeepTogether, PlacementKind, Provider, RawDataset};
 
 use crate::error::{ApiError, Problem};
 
@@ -145,13 +146,13 @@ impl Row<'_> {
 
     fn problem(&mut self, field: &str, message: String) {
         let id = self.cell("id");
-        self.problems.push(Problem {
-            file: self.file.to_string(),
-            location: format!("line {}", self.line),
-            record: (!id.is_empty()).then(|| id.to_string()),
-            field: Some(field.to_string()),
+        self.problems.push(Problem::new(
+            self.file,
+            format!("line {}", self.line),
+            (!id.is_empty()).then(|| id.to_string()),
+            Some(field.to_string()),
             message,
-        });
+        ));
     }
 
     fn string(&mut self, field: &str) -> String {
@@ -185,7 +186,7 @@ impl Row<'_> {
         match v.parse::<u32>() {
             Ok(n) => n,
             Err(_) => {
-                self.problem(field, format!("{v:?} is not a whole number ≥ 0"));
+                self.problem(field, format!("{:?} is not a whole number ≥ 0", echo(&v)));
                 0
             }
         }
@@ -209,7 +210,7 @@ impl Row<'_> {
         match v.parse::<f64>() {
             Ok(x) if x.is_finite() => x,
             _ => {
-                self.problem(field, format!("{v:?} is not a finite number"));
+                self.problem(field, format!("{:?} is not a finite number", echo(v)));
                 0.0
             }
         }
@@ -221,7 +222,7 @@ impl Row<'_> {
             "" | "false" | "no" | "0" => false,
             "true" | "yes" | "1" => true,
             _ => {
-                self.problem(field, format!("{v:?} is not true or false"));
+                self.problem(field, format!("{:?} is not true or false", echo(&v)));
                 false
             }
         }
@@ -252,7 +253,10 @@ impl Row<'_> {
             Some((_, t)) => *t,
             None => {
                 let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
-                self.problem(field, format!("{v:?} is not one of {}", names.join(", ")));
+                self.problem(
+                    field,
+                    format!("{:?} is not one of {}", echo(&v), names.join(", ")),
+                );
                 T::default()
             }
         }
@@ -279,28 +283,34 @@ fn read_table<T>(
     let path = folder.join(&file);
     if !path.exists() {
         if table.required_file {
-            problems.push(Problem {
+            problems.push(Problem::new(
                 file,
-                location: String::new(),
-                record: None,
-                field: None,
-                message: format!("file is missing from {}", folder.display()),
-            });
+                "",
+                None,
+                None,
+                format!("file is missing from {}", folder.display()),
+            ));
         }
         return Ok((Vec::new(), Vec::new()));
     }
+    // Size-checked before reading; the bytes also give each record's line.
+    let bytes = match crate::load::read_input(&path) {
+        Ok(b) => b,
+        Err(ApiError::InvalidDataset(found)) => {
+            problems.extend(found);
+            return Ok((Vec::new(), Vec::new()));
+        }
+        Err(e) => return Err(e),
+    };
+    let lines_of = LineIndex::new(&bytes);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
-        .from_path(&path)
-        .map_err(|e| match e.into_kind() {
-            csv::ErrorKind::Io(io) => ApiError::io(&path, io),
-            other => ApiError::io(&path, std::io::Error::other(format!("{other:?}"))),
-        })?;
+        .from_reader(&bytes[..]);
     let headers = match reader.headers() {
         Ok(h) => h.clone(),
         Err(e) => {
-            problems.push(csv_problem(&file, &e));
+            problems.push(csv_problem(&file, &e, &lines_of));
             return Ok((Vec::new(), Vec::new()));
         }
     };
@@ -311,7 +321,8 @@ fn read_table<T>(
         let known = table.required.contains(&h) || table.optional.contains(&h);
         let header_problem = if !known {
             Some(format!(
-                "unknown column {h:?} (expected {})",
+                "unknown column {:?} (expected {})",
+                echo(h),
                 table
                     .required
                     .iter()
@@ -321,50 +332,61 @@ fn read_table<T>(
                     .join(",")
             ))
         } else if columns.insert(h.to_string(), k).is_some() {
-            Some(format!("column {h:?} appears twice"))
+            Some(format!("column {:?} appears twice", echo(h)))
         } else {
             None
         };
         if let Some(message) = header_problem {
             header_ok = false;
-            problems.push(Problem {
-                file: file.clone(),
-                location: "line 1".into(),
-                record: None,
-                field: Some(h.to_string()),
+            problems.push(Problem::new(
+                file.clone(),
+                "line 1",
+                None,
+                Some(h.to_string()),
                 message,
-            });
+            ));
         }
     }
     for required in table.required {
         if !columns.contains_key(*required) {
             header_ok = false;
-            problems.push(Problem {
-                file: file.clone(),
-                location: "line 1".into(),
-                record: None,
-                field: Some(required.to_string()),
-                message: "required column is missing".into(),
-            });
+            problems.push(Problem::new(
+                file.clone(),
+                "line 1",
+                None,
+                Some(required.to_string()),
+                "required column is missing",
+            ));
         }
     }
     if !header_ok {
         return Ok((Vec::new(), Vec::new()));
     }
+    let max = table_limit(table.name).unwrap_or(usize::MAX);
     let mut out = Vec::new();
     let mut lines = Vec::new();
     for result in reader.records() {
         let record = match result {
             Ok(r) => r,
             Err(e) => {
-                problems.push(csv_problem(&file, &e));
+                problems.push(csv_problem(&file, &e, &lines_of));
                 continue;
             }
         };
-        let line = record.position().map_or(0, |p| p.line());
+        let line = record.position().map_or(0, |p| lines_of.line(p.byte()));
         // Skip wholly blank lines.
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
+        }
+        if out.len() == max {
+            problems.push(Problem::new(
+                file.clone(),
+                format!("line {line}"),
+                None,
+                None,
+                format!("more than {max} records: the limit for {}", table.name),
+            ));
+            break;
         }
         let mut row = Row {
             file: &file,
@@ -379,10 +401,39 @@ fn read_table<T>(
     Ok((out, lines))
 }
 
-fn csv_problem(file: &str, e: &csv::Error) -> Problem {
+/// Where each line of a file starts, to give a record's line from its byte
+/// offset. The csv reader's own line count is wrong for CRLF files (a record
+/// starts "on" the previous line's `\n`) and after blank lines (a record
+/// starts on the blank line it skipped).
+struct LineIndex<'a> {
+    bytes: &'a [u8],
+    newlines: Vec<u64>,
+}
+
+impl<'a> LineIndex<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        let newlines = (0..bytes.len())
+            .filter(|&k| bytes[k] == b'\n')
+            .map(|k| k as u64)
+            .collect();
+        LineIndex { bytes, newlines }
+    }
+
+    /// The 1-based line of the first byte at or after `byte` that is not a
+    /// line ending.
+    fn line(&self, byte: u64) -> u64 {
+        let mut at = byte;
+        while let Some(b'\r' | b'\n') = usize::try_from(at).ok().and_then(|k| self.bytes.get(k)) {
+            at += 1;
+        }
+        self.newlines.partition_point(|&k| k < at) as u64 + 1
+    }
+}
+
+fn csv_problem(file: &str, e: &csv::Error, lines: &LineIndex) -> Problem {
     let location = e
         .position()
-        .map(|p| format!("line {}", p.line()))
+        .map(|p| format!("line {}", lines.line(p.byte())))
         .unwrap_or_default();
     let message = match e.kind() {
         csv::ErrorKind::UnequalLengths {
@@ -391,13 +442,7 @@ fn csv_problem(file: &str, e: &csv::Error) -> Problem {
         csv::ErrorKind::Utf8 { .. } => "row is not valid UTF-8".to_string(),
         _ => e.to_string(),
     };
-    Problem {
-        file: file.to_string(),
-        location,
-        record: None,
-        field: None,
-        message,
-    }
+    Problem::new(file, location, None, None, message)
 }
 
 /// Reads a CSV folder into a raw dataset. Returns the line of every record and
@@ -766,6 +811,41 @@ mod tests {
         assert_eq!(problems[0].location, "line 2");
         assert_eq!(raw.authorities.len(), 1);
         assert_eq!(raw.authorities[0].id, "E2");
+    }
+
+    #[test]
+    fn lines_are_right_with_crlf_and_blank_lines() {
+        let carers = "id,authority,provider,lat,lon,places,occupied,min_age,max_age,weekly_cost";
+        let dir = folder(&[
+            (
+                "authorities.csv",
+                "id,name,lat,lon\r\nE1,A,50,-1\r\n\r\nE2,B,51,x\r\n",
+            ),
+            (
+                "carers.csv",
+                &format!(
+                    "{carers}\n\nC1,E1,ifa,50,-1,1,2,0,17,1\n\n\nC2,E1,ifa,50,-1,1,0,0,17,1,9\n"
+                ),
+            ),
+            ("children.csv", "id,authority,age\r\nK1,E1,old\r\n"),
+        ]);
+        let (_, lines, problems) = read_folder(dir.path()).expect("reads");
+        assert_eq!(lines.line("authorities", 0), Some(2));
+        assert_eq!(lines.line("authorities", 1), Some(4));
+        assert_eq!(lines.line("carers", 0), Some(3));
+        let found: Vec<(&str, &str)> = problems
+            .iter()
+            .map(|p| (p.file.as_str(), p.location.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("authorities.csv", "line 4"),
+                ("carers.csv", "line 6"),
+                ("children.csv", "line 2")
+            ],
+            "{problems:#?}"
+        );
     }
 
     #[test]

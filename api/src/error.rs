@@ -36,6 +36,34 @@ pub struct Problem {
     pub message: String,
 }
 
+/// Most characters of a problem's message or location; longer ones are cut
+/// (user values inside them are already cut to
+/// [`optimiser::dataset::limits::MAX_ECHO_CHARS`]).
+pub const MAX_MESSAGE_CHARS: usize = 512;
+
+impl Problem {
+    /// A problem, with every user value bounded: the record id and field are
+    /// shortened with [`optimiser::dataset::echo`], the location and message
+    /// to [`MAX_MESSAGE_CHARS`]. Every problem the api layer reports is built
+    /// here.
+    pub fn new(
+        file: impl Into<String>,
+        location: impl Into<String>,
+        record: Option<String>,
+        field: Option<String>,
+        message: impl Into<String>,
+    ) -> Problem {
+        use optimiser::dataset::{echo, limits::shorten};
+        Problem {
+            file: shorten(&file.into(), MAX_MESSAGE_CHARS),
+            location: shorten(&location.into(), MAX_MESSAGE_CHARS),
+            record: record.map(|r| echo(&r)),
+            field: field.map(|f| echo(&f)),
+            message: shorten(&message.into(), MAX_MESSAGE_CHARS),
+        }
+    }
+}
+
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.file)?;

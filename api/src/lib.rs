@@ -14,6 +14,8 @@ pub mod commission;
 pub mod constellations;
 pub mod csv_tables;
 pub mod error;
+mod json_doc;
+mod json_messages;
 pub mod load;
 pub mod region;
 pub mod table;

@@ -1,16 +1,25 @@
 //! Loading a dataset: a `.json` file (the contract of
 //! [`optimiser::dataset::RawDataset`]) or a folder of CSV files with the same
-//! tables. Every problem is reported at once, located in the user's file:
-//! CSV problems by file, line and column; JSON problems by path
-//! (`carers[3].places`).
+//! tables, and a commissioning question (JSON). Every problem is reported at
+//! once, located in the user's file: CSV problems by file, line and column;
+//! JSON problems by path (`carers[3].places`), syntax errors and bad bytes by
+//! line and column. A file larger than [`MAX_INPUT_BYTES`] is refused before
+//! it is read.
 
 use std::path::Path;
 
 use optimiser::commission::{Commission, RawCommission};
+use optimiser::dataset::limits::*;
 use optimiser::dataset::{Dataset, RawDataset, ValidationError};
+use serde_json::{json, Map, Value};
 
 use crate::csv_tables;
 use crate::error::{ApiError, Problem};
+use crate::json_doc::{self, Layout, Table};
+
+/// The largest input file read (256 MiB): checked with the file's metadata
+/// before reading it.
+pub const MAX_INPUT_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Where each record of a loaded [`RawDataset`] came from, so that the
 /// optimiser's validation errors can be reported against the user's file.
@@ -33,13 +42,13 @@ impl Origin {
                     (t, Some(i)) => format!("{t}[{i}]"),
                     (t, None) => t.to_string(),
                 };
-                Problem {
-                    file: file.clone(),
+                Problem::new(
+                    file.clone(),
                     location,
-                    record: e.record.clone(),
-                    field: (!document).then(|| e.field.clone()),
-                    message: e.message.clone(),
-                }
+                    e.record.clone(),
+                    (!document).then(|| e.field.clone()),
+                    e.message.clone(),
+                )
             }
             Origin::Csv(lines) => {
                 let file = if e.table == "dataset" {
@@ -54,19 +63,15 @@ impl Origin {
                         None => format!("record {}", i + 1),
                     })
                     .unwrap_or_default();
-                Problem {
+                // CSV columns are flat: `location.lat` is the `lat` column.
+                let field = e.field.strip_prefix("location.").unwrap_or(&e.field);
+                Problem::new(
                     file,
                     location,
-                    record: e.record.clone(),
-                    // CSV columns are flat: `location.lat` is the `lat` column.
-                    field: Some(
-                        e.field
-                            .strip_prefix("location.")
-                            .unwrap_or(&e.field)
-                            .to_string(),
-                    ),
-                    message: e.message.clone(),
-                }
+                    e.record.clone(),
+                    Some(field.to_string()),
+                    e.message.clone(),
+                )
             }
         }
     }
@@ -120,54 +125,178 @@ pub fn load_dataset(path: &Path) -> Result<Dataset, ApiError> {
     }
 }
 
-/// Reads a JSON dataset; a syntax or type error is reported with its path
-/// (`carers[3].places`) and line.
+/// Reads a JSON dataset (size-checked, UTF-8-checked) without validating it.
 pub fn read_json(path: &Path) -> Result<RawDataset, ApiError> {
-    let text = std::fs::read_to_string(path).map_err(|e| ApiError::io(path, e))?;
-    parse_json(&text, &file_name(path))
+    let bytes = read_input(path)?;
+    let file = file_name(path);
+    parse_dataset(decode_utf8(&bytes, &file)?, &file)
 }
 
-/// Parses a JSON document (a dataset, a commissioning question, …) from
-/// text; `file` names it in problems.
-pub fn parse_json<T: serde::de::DeserializeOwned>(text: &str, file: &str) -> Result<T, ApiError> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    let parsed: Result<T, _> = serde_path_to_error::deserialize(&mut de);
-    let problem = |path: String, inner: serde_json::Error| {
-        let (line, column) = (inner.line(), inner.column());
-        let location = if path == "." || path.is_empty() {
-            format!("line {line} column {column}")
-        } else {
-            format!("{path} (line {line} column {column})")
-        };
-        // serde_json appends " at line L column C": it is already in `location`.
-        let message = inner.to_string();
-        let message = message
-            .rsplit_once(" at line ")
-            .map(|(m, _)| m.to_string())
-            .unwrap_or(message);
-        ApiError::InvalidDataset(vec![Problem {
-            file: file.to_string(),
-            location,
-            record: None,
-            field: None,
-            message,
-        }])
-    };
-    let raw = parsed.map_err(|e| {
-        let path = e.path().to_string();
-        problem(path, e.into_inner())
-    })?;
-    // Trailing characters after the document are an error too.
-    de.end().map_err(|e| problem(String::new(), e))?;
-    Ok(raw)
+/// Reads a whole input file, refusing one over [`MAX_INPUT_BYTES`] before
+/// reading it.
+pub fn read_input(path: &Path) -> Result<Vec<u8>, ApiError> {
+    let meta = std::fs::metadata(path).map_err(|e| ApiError::io(path, e))?;
+    if meta.len() > MAX_INPUT_BYTES {
+        return Err(ApiError::InvalidDataset(vec![Problem::new(
+            file_name(path),
+            "",
+            None,
+            None,
+            format!(
+                "the file is {} bytes, more than the limit of {MAX_INPUT_BYTES} (256 MiB)",
+                meta.len()
+            ),
+        )]));
+    }
+    std::fs::read(path).map_err(|e| ApiError::io(path, e))
+}
+
+/// `bytes` as UTF-8 text; the first bad byte is reported by line and column
+/// (and byte offset).
+pub fn decode_utf8<'a>(bytes: &'a [u8], file: &str) -> Result<&'a str, ApiError> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let at = e.valid_up_to();
+        let (line, column) = line_column(&bytes[..at]);
+        ApiError::InvalidDataset(vec![Problem::new(
+            file,
+            format!("line {line} column {column}"),
+            None,
+            None,
+            format!("the file is not valid UTF-8 (bad byte at offset {at})"),
+        )])
+    })
+}
+
+/// The 1-based line and column (in characters) just after `before`, which is
+/// valid UTF-8 text.
+fn line_column(before: &[u8]) -> (usize, usize) {
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |k| k + 1);
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
+    (line, column)
+}
+
+const LOCATED: &[&str] = &["location"];
+
+/// The dataset contract's JSON layout.
+const DATASET: Layout = Layout {
+    tables: &[
+        Table {
+            key: "authorities",
+            records: true,
+            object_fields: LOCATED,
+            max: MAX_AUTHORITIES,
+        },
+        Table {
+            key: "schools",
+            records: true,
+            object_fields: LOCATED,
+            max: MAX_SCHOOLS,
+        },
+        Table {
+            key: "carers",
+            records: true,
+            object_fields: LOCATED,
+            max: MAX_CARERS,
+        },
+        Table {
+            key: "homes",
+            records: true,
+            object_fields: LOCATED,
+            max: MAX_HOMES,
+        },
+        Table {
+            key: "children",
+            records: true,
+            object_fields: &[],
+            max: MAX_CHILDREN,
+        },
+        Table {
+            key: "sibling_groups",
+            records: true,
+            object_fields: &[],
+            max: MAX_SIBLING_GROUPS,
+        },
+    ],
+    object_fields: &[],
+    base: dataset_base,
+};
+
+fn dataset_base() -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("version".into(), json!(1));
+    m.insert("authorities".into(), json!([]));
+    m
+}
+
+/// The commissioning contract's JSON layout.
+const COMMISSION: Layout = Layout {
+    tables: &[
+        Table {
+            key: "authorities",
+            records: true,
+            object_fields: LOCATED,
+            max: MAX_AUTHORITIES,
+        },
+        Table {
+            key: "schools",
+            records: true,
+            object_fields: LOCATED,
+            max: MAX_SCHOOLS,
+        },
+        Table {
+            key: "partners",
+            records: false,
+            object_fields: &[],
+            max: MAX_AUTHORITIES,
+        },
+        Table {
+            key: "children",
+            records: true,
+            object_fields: &[],
+            max: MAX_COMMISSION_CHILDREN,
+        },
+        Table {
+            key: "options",
+            records: true,
+            object_fields: &["location", "mix_limits"],
+            max: MAX_OPTIONS,
+        },
+    ],
+    object_fields: &["weights"],
+    base: commission_base,
+};
+
+fn commission_base() -> Map<String, Value> {
+    let mut m = dataset_base();
+    m.insert("partners".into(), json!([]));
+    m
+}
+
+/// Parses a dataset document from text, `file` naming it in problems (a
+/// file name, or the name an HTTP body is given). Every syntax, shape and
+/// type problem is reported at once; the result is not yet validated.
+pub fn parse_dataset(text: &str, file: &str) -> Result<RawDataset, ApiError> {
+    json_doc::parse(text, file, &DATASET)
+}
+
+/// Parses a commissioning question from text, like [`parse_dataset`].
+pub fn parse_commission(text: &str, file: &str) -> Result<RawCommission, ApiError> {
+    json_doc::parse(text, file, &COMMISSION)
 }
 
 /// Reads and validates a joint commissioning question (JSON), reporting
 /// every problem at once against the file.
 pub fn load_commission(path: &Path) -> Result<Commission, ApiError> {
-    let text = std::fs::read_to_string(path).map_err(|e| ApiError::io(path, e))?;
+    let bytes = read_input(path)?;
     let file = file_name(path);
-    let raw: RawCommission = parse_json(&text, &file)?;
+    let raw = parse_commission(decode_utf8(&bytes, &file)?, &file)?;
     Commission::try_from(raw).map_err(|errors| {
         let origin = Origin::Json(file);
         ApiError::InvalidDataset(errors.iter().map(|e| origin.locate(e)).collect())
@@ -178,4 +307,16 @@ fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_and_columns_count_characters() {
+        assert_eq!(line_column(b""), (1, 1));
+        assert_eq!(line_column("ab\né".as_bytes()), (2, 2));
+        assert_eq!(line_column(b"a\r\n\r\nxyz"), (3, 4));
+    }
 }

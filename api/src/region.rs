@@ -55,16 +55,15 @@ fn read<T: for<'de> Deserialize<'de>>(
     for row in reader.deserialize::<T>() {
         match row {
             Ok(r) => rows.push(r),
-            Err(e) => problems.push(Problem {
-                file: file.clone(),
-                location: e
-                    .position()
+            Err(e) => problems.push(Problem::new(
+                file.clone(),
+                e.position()
                     .map(|p| format!("line {}", p.line()))
                     .unwrap_or_default(),
-                record: None,
-                field: None,
-                message: e.to_string(),
-            }),
+                None,
+                None,
+                e.to_string(),
+            )),
         }
     }
     Ok(rows)
@@ -95,24 +94,24 @@ pub fn load_region(folder: &Path) -> Result<Region, ApiError> {
             ("weight", bad(a.weight, 0.0, f64::MAX)),
         ] {
             if wrong {
-                problems.push(Problem {
-                    file: "authorities.csv".into(),
-                    location: format!("line {}", i + 2),
-                    record: Some(a.id.clone()),
-                    field: Some(field.into()),
-                    message: "value out of range".into(),
-                });
+                problems.push(Problem::new(
+                    "authorities.csv",
+                    format!("line {}", i + 2),
+                    Some(a.id.clone()),
+                    Some(field.into()),
+                    "value out of range",
+                ));
             }
         }
     }
     if authorities.is_empty() {
-        problems.push(Problem {
-            file: "authorities.csv".into(),
-            location: String::new(),
-            record: None,
-            field: None,
-            message: "a region needs at least one authority".into(),
-        });
+        problems.push(Problem::new(
+            "authorities.csv",
+            "",
+            None,
+            None,
+            "a region needs at least one authority",
+        ));
     }
     if !problems.is_empty() {
         return Err(ApiError::InvalidDataset(problems));

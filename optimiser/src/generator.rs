@@ -12,6 +12,7 @@
 use rand::{seq::IndexedRandom, seq::SliceRandom, Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use crate::dataset::limits::{MAX_CARERS, MAX_CHILDREN, MAX_HOMES};
 use crate::dataset::raw::*;
 use crate::dataset::{Dataset, ValidationError};
 
@@ -139,6 +140,59 @@ impl GeneratorSpec {
     pub fn small(seed: u64) -> Self {
         GeneratorSpec::new(seed, 12, 20, 4)
     }
+
+    /// Checks the sizes against the dataset contract's limits
+    /// ([`MAX_CHILDREN`], [`MAX_CARERS`], [`MAX_HOMES`]) and the shares are
+    /// between 0 and 1, before any memory is taken: call it before
+    /// [`generate_raw`] with sizes a user chose.
+    pub fn validate(&self) -> Result<(), SpecError> {
+        check_size("children", self.children, MAX_CHILDREN)?;
+        check_size("carers", self.carers, MAX_CARERS)?;
+        check_size("homes", self.homes, MAX_HOMES)?;
+        check_size("constellation_size", self.constellation_size, MAX_CARERS)?;
+        check_share("sibling_share", self.sibling_share)?;
+        check_share("constellation_share", self.constellation_share)?;
+        check_share("vacancy_share", self.vacancy_share)
+    }
+}
+
+/// A generator spec that cannot be generated.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SpecError {
+    /// A size over the input contract's limit.
+    #[error("{what} = {value} is more than the limit of {max}")]
+    TooLarge {
+        /// Which size.
+        what: &'static str,
+        /// The size asked for.
+        value: usize,
+        /// The documented limit.
+        max: usize,
+    },
+    /// A share outside 0–1.
+    #[error("{what} = {value} is not a share between 0 and 1")]
+    NotAShare {
+        /// Which share.
+        what: &'static str,
+        /// The value given.
+        value: f64,
+    },
+}
+
+/// `value ≤ max`, or [`SpecError::TooLarge`].
+pub(crate) fn check_size(what: &'static str, value: usize, max: usize) -> Result<(), SpecError> {
+    if value > max {
+        return Err(SpecError::TooLarge { what, value, max });
+    }
+    Ok(())
+}
+
+/// `0 ≤ value ≤ 1`, or [`SpecError::NotAShare`].
+pub(crate) fn check_share(what: &'static str, value: f64) -> Result<(), SpecError> {
+    if !(0.0..=1.0).contains(&value) {
+        return Err(SpecError::NotAShare { what, value });
+    }
+    Ok(())
 }
 
 /// Need tags used by the generator.

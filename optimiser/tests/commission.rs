@@ -545,3 +545,47 @@ fn invalid_questions_report_every_problem_with_record_and_field() {
     assert!(found("commission", None, "weights.distance"));
     assert_eq!(errors.len(), 14, "{errors:#?}");
 }
+
+#[test]
+fn numeric_limits_are_enforced_with_the_field_named() {
+    use optimiser::dataset::limits::*;
+    let mut o = option(
+        "B1",
+        OptionKind::Block,
+        Some(MAX_CAPACITY + 1),
+        1e308,
+        1e308,
+    );
+    o.mix_limits.insert("autism".into(), MAX_CAPACITY + 1);
+    let mut c = child("c1", "A", Some(MAX_WEEKLY_COST * 2.0));
+    c.max_distance_km = Some(MAX_DISTANCE_KM + 1.0);
+    let raw = RawCommission {
+        version: 1,
+        authorities: vec![authority("A", 50.9, -1.1)],
+        schools: vec![],
+        partners: vec!["A".into()],
+        children: vec![c],
+        options: vec![o],
+        weights: Some(RawWeights {
+            distance: MAX_DISTANCE_WEIGHT * 10.0,
+            unplaced: 1e300,
+        }),
+    };
+    let errors = Commission::try_from(raw).expect_err("out of bounds");
+    let message = |table: &str, field: &str| {
+        errors
+            .iter()
+            .find(|e| e.table == table && e.field == field)
+            .map(|e| e.message.clone())
+            .unwrap_or_else(|| panic!("no {table} {field} in {errors:#?}"))
+    };
+    assert!(message("options", "beds").contains("limit of 1000"));
+    assert!(message("options", "mix_limits").contains("limit of 1000"));
+    assert!(message("options", "fixed_weekly_cost").contains("1e308 is more than the limit"));
+    assert!(message("options", "weekly_cost_per_child").contains("limit"));
+    assert!(message("children", "current_weekly_cost").contains("limit"));
+    assert!(message("children", "max_distance_km").contains("limit of 20000 km"));
+    assert!(message("commission", "weights.distance").contains("limit"));
+    assert!(message("commission", "weights.unplaced").contains("1e300"));
+    assert_eq!(errors.len(), 8, "{errors:#?}");
+}

@@ -25,8 +25,9 @@ use rand::seq::{IndexedRandom, SliceRandom};
 use rand::Rng;
 
 use super::input::*;
+use crate::dataset::limits::{MAX_AUTHORITIES, MAX_COMMISSION_CHILDREN, MAX_OPTIONS};
 use crate::dataset::raw::{RawAuthority, RawLocation, RawSchool};
-use crate::generator::{Draw, Region, RegionAuthority};
+use crate::generator::{check_share, check_size, Draw, Region, RegionAuthority, SpecError};
 
 /// Need tags used in commissioning questions.
 pub const NEEDS: [&str; 6] = [
@@ -74,6 +75,18 @@ impl CommissionSpec {
     /// ten children each, twelve spot options and five block options.
     pub fn south_coast() -> Self {
         CommissionSpec::new(2026, 4, 40, 17, 5)
+    }
+
+    /// Checks the sizes against the commissioning contract's limits
+    /// ([`MAX_AUTHORITIES`] partners, [`MAX_COMMISSION_CHILDREN`],
+    /// [`MAX_OPTIONS`]), `blocks ≤ options` and the framework share is
+    /// between 0 and 1, before any memory is taken.
+    pub fn validate(&self) -> Result<(), SpecError> {
+        check_size("partners", self.partners, MAX_AUTHORITIES)?;
+        check_size("children", self.children, MAX_COMMISSION_CHILDREN)?;
+        check_size("options", self.options, MAX_OPTIONS)?;
+        check_size("blocks", self.blocks, self.options)?;
+        check_share("framework_share", self.framework_share)
     }
 }
 

@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 
 use super::input::*;
+use crate::dataset::limits::*;
 use crate::dataset::validate::{index_of, Errors, Tags};
 use crate::dataset::{Authority, School, Tag, TagSet, ValidationError};
 use crate::geography::Location;
@@ -156,6 +157,15 @@ fn validate(raw: &RawCommission) -> Result<Commission, Vec<ValidationError>> {
             format!("version {} is not supported (expected 1)", raw.version),
         ));
     }
+    for (table, len, max) in [
+        ("authorities", raw.authorities.len(), MAX_AUTHORITIES),
+        ("schools", raw.schools.len(), MAX_SCHOOLS),
+        ("partners", raw.partners.len(), MAX_AUTHORITIES),
+        ("children", raw.children.len(), MAX_COMMISSION_CHILDREN),
+        ("options", raw.options.len(), MAX_OPTIONS),
+    ] {
+        e.table_size("commission", table, len, max);
+    }
     let mut tags = Tags::default();
 
     let (authorities, schools) = e.places_of_reference(&raw.authorities, &raw.schools);
@@ -178,7 +188,7 @@ fn validate(raw: &RawCommission) -> Result<Commission, Vec<ValidationError>> {
                 i,
                 p,
                 "partners",
-                format!("unknown authority {p:?}"),
+                format!("unknown authority {:?}", echo(p)),
             ),
             Some(&a) => {
                 if partner_ix.insert(p.as_str(), partners.len()).is_some() {
@@ -187,7 +197,7 @@ fn validate(raw: &RawCommission) -> Result<Commission, Vec<ValidationError>> {
                         i,
                         p,
                         "partners",
-                        format!("partner {p:?} is listed twice"),
+                        format!("partner {:?} is listed twice", echo(p)),
                     );
                 } else {
                     partners.push(a);
@@ -206,9 +216,12 @@ fn validate(raw: &RawCommission) -> Result<Commission, Vec<ValidationError>> {
             Some(&p) => p,
             None => {
                 let why = if authority_ix.contains_key(c.authority.as_str()) {
-                    format!("authority {:?} is not one of the partners", c.authority)
+                    format!(
+                        "authority {:?} is not one of the partners",
+                        echo(&c.authority)
+                    )
                 } else {
-                    format!("unknown authority {:?}", c.authority)
+                    format!("unknown authority {:?}", echo(&c.authority))
                 };
                 e.push(t, i, &c.id, "authority", why);
                 0
@@ -257,7 +270,7 @@ fn validate(raw: &RawCommission) -> Result<Commission, Vec<ValidationError>> {
                     i,
                     &o.id,
                     "authority",
-                    format!("unknown authority {:?}", o.authority),
+                    format!("unknown authority {:?}", echo(&o.authority)),
                 );
                 0
             }
@@ -281,6 +294,7 @@ fn validate(raw: &RawCommission) -> Result<Commission, Vec<ValidationError>> {
                 "a block option needs a number of beds".into(),
             ),
             (_, Some(0)) => e.push(t, i, &o.id, "beds", "beds must be at least 1".into()),
+            (_, Some(beds)) => e.count(t, i, &o.id, "beds", beds),
             _ => {}
         }
         if o.kind == OptionKind::Spot && o.fixed_weekly_cost != 0.0 {
@@ -291,7 +305,7 @@ fn validate(raw: &RawCommission) -> Result<Commission, Vec<ValidationError>> {
                 "fixed_weekly_cost",
                 format!(
                     "a spot option has no fixed cost (got {}): make it a block",
-                    o.fixed_weekly_cost
+                    echo_number(o.fixed_weekly_cost)
                 ),
             );
         }
@@ -307,6 +321,7 @@ fn validate(raw: &RawCommission) -> Result<Commission, Vec<ValidationError>> {
                 );
                 continue;
             }
+            e.count(t, i, &o.id, "mix_limits", limit);
             let tag = tags.set(std::slice::from_ref(need));
             mix_limits.extend(tag.iter().map(|k| (k, limit)));
         }
@@ -330,14 +345,20 @@ fn validate(raw: &RawCommission) -> Result<Commission, Vec<ValidationError>> {
         distance: w.distance,
         unplaced: w.unplaced,
     });
-    for (field, value) in [
-        ("weights.distance", weights.distance),
-        ("weights.unplaced", weights.unplaced),
+    for (field, value, max) in [
+        ("weights.distance", weights.distance, MAX_DISTANCE_WEIGHT),
+        ("weights.unplaced", weights.unplaced, MAX_UNPLACED_PENALTY),
     ] {
+        let shown = echo_number(value);
         if !(value.is_finite() && value >= 0.0) {
             e.0.push(document_error(
                 field,
-                format!("{value} is not a finite non-negative number"),
+                format!("{shown} is not a finite non-negative number"),
+            ));
+        } else if value > max {
+            e.0.push(document_error(
+                field,
+                format!("{shown} is more than the limit of {max}"),
             ));
         }
     }

@@ -3,6 +3,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
+use super::limits::*;
 use super::model::*;
 use super::raw::*;
 use crate::geography::Location;
@@ -56,7 +57,7 @@ impl Errors {
         self.0.push(ValidationError {
             table,
             index: Some(index),
-            record: Some(id.to_string()),
+            record: Some(echo(id)),
             field: field.to_string(),
             message,
         });
@@ -75,7 +76,10 @@ impl Errors {
                 index,
                 id,
                 "location.lat",
-                format!("latitude {} is not between -90 and 90", loc.lat),
+                format!(
+                    "latitude {} is not between -90 and 90",
+                    echo_number(loc.lat)
+                ),
             );
         }
         if !(loc.lon.is_finite() && (-180.0..=180.0).contains(&loc.lon)) {
@@ -84,12 +88,16 @@ impl Errors {
                 index,
                 id,
                 "location.lon",
-                format!("longitude {} is not between -180 and 180", loc.lon),
+                format!(
+                    "longitude {} is not between -180 and 180",
+                    echo_number(loc.lon)
+                ),
             );
         }
         Location::new_unchecked(loc.lat, loc.lon)
     }
 
+    /// A weekly cost: finite, ≥ 0 and at most [`MAX_WEEKLY_COST`].
     pub(crate) fn cost(
         &mut self,
         table: &'static str,
@@ -98,16 +106,65 @@ impl Errors {
         field: &str,
         value: f64,
     ) {
+        let shown = echo_number(value);
         if !value.is_finite() {
             self.push(
                 table,
                 index,
                 id,
                 field,
-                format!("{value} is not a finite number"),
+                format!("{shown} is not a finite number"),
             );
         } else if value < 0.0 {
-            self.push(table, index, id, field, format!("{value} is negative"));
+            self.push(table, index, id, field, format!("{shown} is negative"));
+        } else if value > MAX_WEEKLY_COST {
+            self.push(
+                table,
+                index,
+                id,
+                field,
+                format!("{shown} is more than the limit of £{MAX_WEEKLY_COST} a week"),
+            );
+        }
+    }
+
+    /// A count of places or beds: at most [`MAX_CAPACITY`].
+    pub(crate) fn count(
+        &mut self,
+        table: &'static str,
+        index: usize,
+        id: &str,
+        field: &str,
+        value: u32,
+    ) {
+        if value > MAX_CAPACITY {
+            self.push(
+                table,
+                index,
+                id,
+                field,
+                format!("{value} is more than the limit of {MAX_CAPACITY}"),
+            );
+        }
+    }
+
+    /// A table's number of records: at most `max` (a problem of the
+    /// document, `document` being `dataset` or `commission`).
+    pub(crate) fn table_size(
+        &mut self,
+        document: &'static str,
+        table: &str,
+        len: usize,
+        max: usize,
+    ) {
+        if len > max {
+            self.0.push(ValidationError {
+                table: document,
+                index: None,
+                record: None,
+                field: table.to_string(),
+                message: format!("{len} records, more than the limit of {max}"),
+            });
         }
     }
 
@@ -141,7 +198,9 @@ impl Errors {
         capacity: u32,
         occupied: u32,
     ) {
-        if occupied > capacity {
+        self.count(table, index, id, field, capacity);
+        self.count(table, index, id, "occupied", occupied);
+        if occupied > capacity && capacity.max(occupied) <= MAX_CAPACITY {
             self.push(
                 table,
                 index,
@@ -279,14 +338,31 @@ impl Errors {
                     index,
                     id,
                     "max_distance_km",
-                    format!("{d} is not a positive finite number of km"),
+                    format!("{} is not a positive finite number of km", echo_number(d)),
+                );
+            } else if d > MAX_DISTANCE_KM {
+                self.push(
+                    table,
+                    index,
+                    id,
+                    "max_distance_km",
+                    format!(
+                        "{} km is more than the limit of {MAX_DISTANCE_KM} km (leave it out for no limit)",
+                        echo_number(d)
+                    ),
                 );
             }
         }
         school.and_then(|s| match school_ix.get(s) {
             Some(&k) => Some(k),
             None => {
-                self.push(table, index, id, "school", format!("unknown school {s:?}"));
+                self.push(
+                    table,
+                    index,
+                    id,
+                    "school",
+                    format!("unknown school {:?}", echo(s)),
+                );
                 None
             }
         })
@@ -309,6 +385,17 @@ fn validate(raw: &RawDataset) -> Result<Dataset, Vec<ValidationError>> {
             message: format!("version {} is not supported (expected 1)", raw.version),
         });
     }
+    for (table, len) in [
+        ("authorities", raw.authorities.len()),
+        ("schools", raw.schools.len()),
+        ("carers", raw.carers.len()),
+        ("homes", raw.homes.len()),
+        ("children", raw.children.len()),
+        ("sibling_groups", raw.sibling_groups.len()),
+    ] {
+        let max = table_limit(table).unwrap_or(usize::MAX);
+        e.table_size("dataset", table, len, max);
+    }
     let mut tags = Tags::default();
 
     let (authorities, schools) = e.places_of_reference(&raw.authorities, &raw.schools);
@@ -323,7 +410,7 @@ fn validate(raw: &RawDataset) -> Result<Dataset, Vec<ValidationError>> {
                 i,
                 id,
                 "authority",
-                format!("unknown authority {a:?}"),
+                format!("unknown authority {:?}", echo(a)),
             );
             0
         }
@@ -364,8 +451,9 @@ fn validate(raw: &RawDataset) -> Result<Dataset, Vec<ValidationError>> {
                         &c.id,
                         "hub",
                         format!(
-                            "constellation {:?} already has hub {other_id:?}",
-                            constellations[k].id
+                            "constellation {:?} already has hub {:?}",
+                            echo(&constellations[k].id),
+                            echo(other_id)
                         ),
                     );
                 } else {
@@ -390,7 +478,7 @@ fn validate(raw: &RawDataset) -> Result<Dataset, Vec<ValidationError>> {
                     i,
                     &c.id,
                     "connected_children",
-                    format!("unknown child {child:?}"),
+                    format!("unknown child {:?}", echo(child)),
                 ),
             }
         }
@@ -706,6 +794,65 @@ mod tests {
         assert!(got.contains(&("dataset".into(), None, "version".into())));
         assert!(got.contains(&("sibling_groups".into(), Some("SG9".into()), "id".into())));
         assert!(got.contains(&("children".into(), Some(" ".into()), "id".into())));
+    }
+
+    #[test]
+    fn numeric_limits_and_table_sizes_are_enforced_with_the_field_named() {
+        let mut raw = valid();
+        raw.carers[0].places = MAX_CAPACITY + 1;
+        raw.carers[0].weekly_cost = 1e308;
+        raw.children[0].max_distance_km = Some(MAX_DISTANCE_KM * 2.0);
+        raw.homes.push(RawHome {
+            id: "H1".into(),
+            authority: "E06000044".into(),
+            location: loc(50.8, -1.0),
+            beds: 2,
+            occupied: u32::MAX,
+            min_age: 0,
+            max_age: 17,
+            accepts: vec![],
+            weekly_cost: MAX_WEEKLY_COST,
+        });
+        let errors = Dataset::try_from(&raw).expect_err("out of bounds");
+        let message = |table: &str, field: &str| {
+            errors
+                .iter()
+                .find(|e| e.table == table && e.field == field)
+                .map(|e| e.message.clone())
+                .unwrap_or_else(|| panic!("no {table} {field} in {errors:#?}"))
+        };
+        assert_eq!(
+            message("carers", "places"),
+            "1001 is more than the limit of 1000"
+        );
+        assert!(message("carers", "weekly_cost").starts_with("1e308 is more than the limit"));
+        assert!(message("children", "max_distance_km").contains("limit of 20000 km"));
+        assert!(message("homes", "occupied").contains("limit of 1000"));
+        // The home's cost is exactly at the limit: allowed.
+        assert_eq!(errors.len(), 4, "{errors:#?}");
+
+        let mut raw = valid();
+        raw.authorities = vec![raw.authorities[0].clone(); MAX_AUTHORITIES + 1];
+        let errors = Dataset::try_from(&raw).expect_err("too many");
+        assert!(errors.iter().any(|e| e.table == "dataset"
+            && e.field == "authorities"
+            && e.message == "1001 records, more than the limit of 1000"));
+    }
+
+    #[test]
+    fn echoed_ids_and_references_are_shortened() {
+        let mut raw = valid();
+        let giant = "X".repeat(1 << 20);
+        raw.children[0].id = giant.clone();
+        raw.children[0].authority = giant.clone();
+        let errors = Dataset::try_from(&raw).expect_err("unknown authority");
+        for e in &errors {
+            assert!(e
+                .record
+                .as_ref()
+                .is_some_and(|r| r.chars().count() <= MAX_ECHO_CHARS + 1));
+            assert!(e.message.len() < 200, "{}", e.message);
+        }
     }
 
     #[test]
