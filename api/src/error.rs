@@ -18,6 +18,17 @@ pub const EXIT_FAILURE: u8 = 1;
 /// before any answer existed.
 pub const EXIT_RESOURCE_LIMIT: u8 = 3;
 
+/// The command-line flag of a library option: `time_limit` → `--time-limit`,
+/// and the constellation planner's `min_satellites`/`max_satellites` →
+/// `--min`/`--max`.
+pub fn flag(option: &str) -> String {
+    match option {
+        "min_satellites" => "--min".to_string(),
+        "max_satellites" => "--max".to_string(),
+        other => format!("--{}", other.replace('_', "-")),
+    }
+}
+
 /// One problem in an input dataset, located in the file the user wrote.
 ///
 /// `location` is `line N` for a CSV file (the line the record starts on) or a
@@ -98,7 +109,7 @@ pub enum ApiError {
     #[error("invalid argument: {0}")]
     InvalidArgument(String),
     /// A solver option is outside its documented range (named as a flag).
-    #[error("invalid argument: {} {}, got {}", .0.flag(), .0.rule, .0.value)]
+    #[error("invalid argument: {} {}, got {}", flag(.0.option), .0.rule, .0.value)]
     InvalidOption(InvalidOption),
     /// The batch solve failed.
     #[error("matching failed: {0}")]

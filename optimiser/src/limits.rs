@@ -62,11 +62,6 @@ impl InvalidOption {
             value: value.echo(),
         }
     }
-
-    /// The option as a command-line flag: `time_limit` → `--time-limit`.
-    pub fn flag(&self) -> String {
-        format!("--{}", self.option.replace('_', "-"))
-    }
 }
 
 /// A value as an error message shows it: large and tiny numbers in
@@ -204,7 +199,6 @@ mod tests {
         for bad in [0.0, -1.0, f64::NAN, f64::INFINITY, 1e19, 1e20, 604_800.5] {
             let e = check_time_limit(Some(bad)).unwrap_err();
             assert_eq!(e.option, "time_limit");
-            assert_eq!(e.flag(), "--time-limit");
         }
         for good in [None, Some(1e-3), Some(1.0), Some(MAX_TIME_LIMIT_SECONDS)] {
             assert_eq!(check_time_limit(good), Ok(()));

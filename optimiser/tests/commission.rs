@@ -475,9 +475,22 @@ fn same_seed_same_answer() {
 fn a_spent_time_limit_never_claims_optimal() {
     let spec = commission::generator::CommissionSpec::new(2026, 4, 40, 60, 12);
     let inst = Commission::try_from(commission::generator::generate_raw(&spec)).expect("valid");
-    let config = CommissionConfig {
+    // A limit of zero is refused like any out-of-range option, naming it.
+    let zero = CommissionConfig {
         solve: SolveOptions {
             time_limit: Some(0.0),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    match commission::solve(&inst, &zero) {
+        Err(commission::CommissionError::InvalidOption(e)) => assert_eq!(e.option, "time_limit"),
+        other => panic!("expected time_limit refused, got {other:?}"),
+    }
+    // A microsecond is spent before the first coalition solve starts.
+    let config = CommissionConfig {
+        solve: SolveOptions {
+            time_limit: Some(1e-6),
             ..Default::default()
         },
         ..Default::default()
