@@ -179,6 +179,17 @@ pub enum SpecError {
     },
 }
 
+impl SpecError {
+    /// What kind of failure this is: always the caller's input.
+    pub fn class(&self) -> crate::limits::ErrorClass {
+        match self {
+            SpecError::TooLarge { .. } | SpecError::NotAShare { .. } => {
+                crate::limits::ErrorClass::InvalidInput
+            }
+        }
+    }
+}
+
 /// `value ≤ max`, or [`SpecError::TooLarge`].
 pub(crate) fn check_size(what: &'static str, value: usize, max: usize) -> Result<(), SpecError> {
     if value > max {
