@@ -486,7 +486,7 @@ pub(super) fn hub_search<'a>(
     let mut z = cur.cost();
     'outer: loop {
         let mut improved = false;
-        for k in 0..nk {
+        for (k, near_k) in near.iter_mut().enumerate() {
             if !cur.open[k] {
                 continue;
             }
@@ -509,7 +509,7 @@ pub(super) fn hub_search<'a>(
                 }
             }
             let base = closed;
-            let near_k = near[k].get_or_insert_with(|| inst.neighbours(k));
+            let near_k = near_k.get_or_insert_with(|| inst.neighbours(k));
             for &o in near_k.iter() {
                 if base.open[o] || inst.by_hub[o].len() < inst.min {
                     continue;

@@ -74,7 +74,7 @@ impl Instance {
             cands,
             Deadline::never(),
         )
-        .unwrap_or_else(|skeleton| skeleton)
+        .unwrap_or_else(|skeleton| *skeleton)
     }
 
     /// [`Instance::build`], abandoned once `deadline` passes: `Err` then
@@ -86,7 +86,7 @@ impl Instance {
         config: &FormationConfig,
         candidates: &[PlaceIdx],
         deadline: Deadline,
-    ) -> Result<Self, Self> {
+    ) -> Result<Self, Box<Self>> {
         let (households, candidate_of, cands) = Self::pool(data, config, candidates);
         Self::pairs_until(data, config, households, candidate_of, cands, deadline)
     }
@@ -173,7 +173,7 @@ impl Instance {
         candidate_of: Vec<Option<usize>>,
         cands: Vec<usize>,
         deadline: Deadline,
-    ) -> Result<Self, Self> {
+    ) -> Result<Self, Box<Self>> {
         let index = SpatialIndex::new(households.iter().map(|&p| &data.places[p].location));
         let mut pairs = Vec::new();
         let mut by_hub = vec![Vec::new(); cands.len()];
@@ -181,13 +181,13 @@ impl Instance {
         for (k, &hpos) in cands.iter().enumerate() {
             if deadline.expired() {
                 drop((pairs, by_hub, by_household));
-                return Err(Self::skeleton(
+                return Err(Box::new(Self::skeleton(
                     data,
                     config,
                     households,
                     candidate_of,
                     cands,
-                ));
+                )));
             }
             let at = &data.places[households[hpos]].location;
             let mut near: Vec<usize> = index.within(at, config.max_km).collect();
@@ -397,10 +397,10 @@ mod tests {
         let mut by_hub = vec![Vec::new(); k];
         let mut by_household = vec![Vec::new(); n];
         for (hub, list) in by_hub.iter_mut().enumerate() {
-            for j in 0..n {
+            for (j, of_j) in by_household.iter_mut().enumerate() {
                 if j != hub && rng.random_bool(0.6) {
                     list.push(pairs.len());
-                    by_household[j].push(pairs.len());
+                    of_j.push(pairs.len());
                     pairs.push(Pair {
                         household: j,
                         hub,
