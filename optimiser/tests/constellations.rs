@@ -10,7 +10,7 @@ use optimiser::constellations::{
 use optimiser::dataset::raw::{RawAuthority, RawCarer, RawLocation};
 use optimiser::dataset::{Dataset, Provider, RawDataset};
 use optimiser::generator::carer_pool;
-use optimiser::solver::{SolveOptions, SolveStatus};
+use optimiser::solver::{SolveOptions, SolveStatus, SolverError};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -205,6 +205,7 @@ fn mip_matches_brute_force_on_120_tiny_pools() {
 
 #[test]
 fn plain_strategy_agrees_with_the_lagrangian_one() {
+    let (mut solved, mut infeasible) = (0, 0);
     for seed in 200..230u64 {
         let data = tiny_pool(seed, false);
         let config = tiny_config(seed);
@@ -216,8 +217,21 @@ fn plain_strategy_agrees_with_the_lagrangian_one() {
             constellations::solve(&data, &config),
             constellations::solve(&data, &plain),
         ) {
-            (Ok(a), Ok(b)) => assert!((a.objective - b.objective).abs() <= 1e-6, "seed {seed}"),
-            (Err(_), Err(_)) => {}
+            (Ok(a), Ok(b)) => {
+                assert_eq!(a.status, SolveStatus::Optimal, "seed {seed}");
+                assert_eq!(b.status, SolveStatus::Optimal, "seed {seed}");
+                assert!((a.objective - b.objective).abs() <= 1e-6, "seed {seed}");
+                solved += 1;
+            }
+            // The only error either may give: the same count that cannot be met.
+            (
+                Err(FormationError::CountInfeasible(p, _)),
+                Err(FormationError::CountInfeasible(q, _)),
+            ) => {
+                assert_eq!(p, q, "seed {seed}");
+                assert!(brute_force::solve(&data, &config).is_none(), "seed {seed}");
+                infeasible += 1;
+            }
             (a, b) => panic!(
                 "seed {seed}: {:?} vs {:?}",
                 a.map(|f| f.objective),
@@ -225,6 +239,8 @@ fn plain_strategy_agrees_with_the_lagrangian_one() {
             ),
         }
     }
+    assert!(solved >= 20, "only {solved} of 30 pools solved by both");
+    assert_eq!(solved + infeasible, 30);
 }
 
 #[test]
@@ -315,42 +331,134 @@ fn the_only_feasible_plan_is_found_exactly() {
     ));
 }
 
+/// A solve that may only fail because the count cannot be met (which brute
+/// force confirms); `None` then.
+fn solve_or_count_infeasible(
+    data: &Dataset,
+    config: &FormationConfig,
+    what: &str,
+) -> Option<Formation> {
+    match constellations::solve(data, config) {
+        Ok(f) => Some(f),
+        Err(FormationError::CountInfeasible(p, _)) => {
+            assert_eq!(config.goal, Goal::Count(p), "{what}");
+            assert!(brute_force::solve(data, config).is_none(), "{what}");
+            None
+        }
+        Err(e) => panic!("{what}: {e}"),
+    }
+}
+
 #[test]
 fn kept_constellations_are_untouched_unless_replanned() {
+    let (mut kept_checked, mut replanned, mut changed) = (0, 0, 0);
     for seed in 300..330u64 {
         let data = tiny_pool(seed, true);
+        let kept_ids: Vec<String> = data.constellations[0]
+            .households
+            .iter()
+            .map(|&h| data.places[h].id.clone())
+            .collect();
         let mut config = tiny_config(seed);
         config.replan = false;
-        let Ok(f) = constellations::solve(&data, &config) else {
-            continue;
-        };
-        assert_eq!(f.kept.len(), 1);
-        let kept: Vec<&str> = f.kept[0].households.iter().map(String::as_str).collect();
-        for c in &f.constellations {
-            assert!(!kept.contains(&c.hub.as_str()));
-            assert!(c.satellites.iter().all(|s| !kept.contains(&s.as_str())));
+        if let Some(f) = solve_or_count_infeasible(&data, &config, &format!("seed {seed}")) {
+            assert_eq!(f.kept.len(), 1);
+            assert_eq!(f.kept[0].households, kept_ids, "seed {seed}");
+            let kept: Vec<&str> = f.kept[0].households.iter().map(String::as_str).collect();
+            for c in &f.constellations {
+                assert!(!kept.contains(&c.hub.as_str()));
+                assert!(c.satellites.iter().all(|s| !kept.contains(&s.as_str())));
+            }
+            assert!(f.outside.iter().all(|o| !kept.contains(&o.carer.as_str())));
+            assert_reasons(&data, &config, &f);
+            kept_checked += 1;
         }
-        assert!(f.outside.iter().all(|o| !kept.contains(&o.carer.as_str())));
+        // Re-planning dissolves it: its households are in the pool like any other.
+        config.replan = true;
+        if let Some(f) = solve_or_count_infeasible(&data, &config, &format!("seed {seed} replan")) {
+            assert!(f.kept.is_empty(), "seed {seed}");
+            let plan_ids: Vec<&str> = f
+                .constellations
+                .iter()
+                .flat_map(|c| {
+                    std::iter::once(c.hub.as_str()).chain(c.satellites.iter().map(String::as_str))
+                })
+                .collect();
+            for id in &kept_ids {
+                let planned = plan_ids.contains(&id.as_str());
+                let outside = f.outside.iter().any(|o| &o.carer == id);
+                assert!(
+                    planned != outside,
+                    "seed {seed}: {id} planned {planned} outside {outside}"
+                );
+                if planned {
+                    changed += 1;
+                }
+            }
+            assert_reasons(&data, &config, &f);
+            let recomputed = checker::check(&data, &config, &f.plan).expect("passes the checker");
+            assert!((recomputed - f.objective).abs() <= 1e-6);
+            replanned += 1;
+        }
     }
+    assert!(
+        kept_checked >= 20,
+        "only {kept_checked} seeds checked without replan"
+    );
+    assert!(
+        replanned >= 20,
+        "only {replanned} seeds checked with replan"
+    );
+    // Re-planning must actually put former kept households into new constellations.
+    assert!(
+        changed >= 3,
+        "only {changed} kept households re-planned into a constellation"
+    );
 }
 
 #[test]
 fn invalid_input_is_an_error_not_a_panic() {
     let data = tiny_pool(1, true);
-    let bad = |config: FormationConfig| constellations::solve(&data, &config).is_err();
-    assert!(bad(FormationConfig {
-        min_satellites: 5,
-        max_satellites: 4,
-        ..FormationConfig::default()
-    }));
-    assert!(bad(FormationConfig {
-        max_km: -1.0,
-        ..FormationConfig::default()
-    }));
-    assert!(bad(FormationConfig {
-        goal: Goal::Reward(f64::NAN),
-        ..FormationConfig::default()
-    }));
+    let invalid_option =
+        |config: FormationConfig, option: &str| match constellations::solve(&data, &config) {
+            Err(FormationError::InvalidOption(e)) => assert_eq!(e.option, option),
+            other => panic!("{option}: {:?}", other.map(|f| f.objective)),
+        };
+    assert!(matches!(
+        constellations::solve(
+            &data,
+            &FormationConfig {
+                min_satellites: 5,
+                max_satellites: 4,
+                ..FormationConfig::default()
+            }
+        ),
+        Err(FormationError::InvalidConfig(m)) if m.contains("min satellites (5)")
+    ));
+    invalid_option(
+        FormationConfig {
+            max_km: -1.0,
+            ..FormationConfig::default()
+        },
+        "max_km",
+    );
+    invalid_option(
+        FormationConfig {
+            goal: Goal::Reward(f64::NAN),
+            ..FormationConfig::default()
+        },
+        "reward",
+    );
+    invalid_option(
+        FormationConfig {
+            solve: SolveOptions {
+                time_limit: Some(0.0),
+                ..SolveOptions::default()
+            },
+            ..FormationConfig::default()
+        },
+        "time_limit",
+    );
     assert!(matches!(
         constellations::solve(
             &data,
@@ -369,7 +477,7 @@ fn invalid_input_is_an_error_not_a_panic() {
     };
     assert!(matches!(
         constellations::solve(&data, &listed),
-        Err(FormationError::InKeptConstellation(..))
+        Err(FormationError::InKeptConstellation(id, c)) if c == "MB-1" && data.place_index(&id).is_some()
     ));
     assert!(constellations::solve(
         &data,
@@ -416,6 +524,7 @@ fn same_seed_same_answer() {
 
 #[test]
 fn adding_a_candidate_never_raises_the_optimal_cost() {
+    let (mut compared, mut infeasible) = (0, 0);
     for seed in 400..440u64 {
         let data = tiny_pool(seed, false);
         let mut config = tiny_config(seed);
@@ -425,14 +534,44 @@ fn adding_a_candidate_never_raises_the_optimal_cost() {
             hub_candidates: HubCandidates::Listed(all[..n].to_vec()),
             ..config.clone()
         };
-        let mut last = f64::INFINITY;
+        let mut last: Option<f64> = None;
         for n in 1..=4 {
-            if let Ok(f) = constellations::solve(&data, &with(n)) {
-                assert!(f.objective <= last + 1e-6, "seed {seed}, {n} candidates");
-                last = f.objective;
+            // Only a count may be infeasible, and only until a candidate makes it feasible.
+            match solve_or_count_infeasible(
+                &data,
+                &with(n),
+                &format!("seed {seed}, {n} candidates"),
+            ) {
+                Some(f) => {
+                    assert_eq!(
+                        f.status,
+                        SolveStatus::Optimal,
+                        "seed {seed}, {n} candidates"
+                    );
+                    if let Some(last) = last {
+                        assert!(f.objective <= last + 1e-6, "seed {seed}, {n} candidates");
+                        compared += 1;
+                    }
+                    last = Some(f.objective);
+                }
+                None => {
+                    assert!(
+                        last.is_none(),
+                        "seed {seed}: {n} candidates infeasible, fewer were not"
+                    );
+                    infeasible += 1;
+                }
             }
         }
     }
+    assert!(
+        compared >= 80,
+        "only {compared} consecutive candidate lists compared"
+    );
+    assert!(
+        infeasible >= 1,
+        "no infeasible count met: the error path is untested"
+    );
 }
 
 #[test]
@@ -505,4 +644,62 @@ fn age_ranges_merge_touching_and_overlapping_ranges() {
         vec![AgeRange { min: 0, max: 8 }, AgeRange { min: 11, max: 17 }]
     );
     assert!(merge_ages(vec![]).is_empty());
+}
+
+/// A tiny time limit on a pool that takes real work: the answer is still a
+/// checked plan, `time_limit` (or `optimal` only when proven within the
+/// requested gap), and its bound is a true lower bound: at most the optimum
+/// of the same pool solved without a limit. 1e-9 s runs out before the
+/// pairs are built (the empty plan and the bound that needs no pairs);
+/// 1e-3 s wherever it runs out. Whichever phase the limit stops, these hold.
+#[test]
+fn a_tiny_time_limit_returns_a_checked_plan_and_a_true_bound() {
+    let data = Dataset::try_from(carer_pool(7, 120, 20)).expect("valid pool");
+    let mut checked = 0;
+    for goal in [Goal::Reward(constellations::DEFAULT_REWARD), Goal::Count(5)] {
+        let config = FormationConfig {
+            goal,
+            ..FormationConfig::default()
+        };
+        let optimum = constellations::solve(&data, &config).expect("solves");
+        assert_eq!(optimum.status, SolveStatus::Optimal);
+        for limit in [1e-9, 1e-3] {
+            let limited = FormationConfig {
+                solve: SolveOptions {
+                    time_limit: Some(limit),
+                    ..config.solve.clone()
+                },
+                ..config.clone()
+            };
+            let f = match constellations::solve(&data, &limited) {
+                Ok(f) => f,
+                // With a count, no plan may have been found in time.
+                Err(FormationError::Solver(SolverError::NoSolution(_)))
+                    if matches!(goal, Goal::Count(_)) =>
+                {
+                    continue
+                }
+                Err(e) => panic!("{goal:?} {limit}: {e}"),
+            };
+            match f.status {
+                SolveStatus::TimeLimit => {}
+                SolveStatus::Optimal => assert!(f.gap <= config.solve.mip_rel_gap + 1e-9),
+            }
+            let recomputed = checker::check(&data, &limited, &f.plan).expect("passes the checker");
+            assert!((recomputed - f.objective).abs() <= 1e-6);
+            assert!(f.objective >= optimum.objective - 1e-6);
+            assert!(
+                f.bound <= optimum.objective + 1e-6,
+                "{goal:?} {limit}: bound {} above the optimum {}",
+                f.bound,
+                optimum.objective
+            );
+            assert!(f.bound <= f.objective);
+            assert!((f.gap - optimiser::solver::relative_gap(f.objective, f.bound)).abs() <= 1e-12);
+            assert_reasons(&data, &limited, &f);
+            checked += 1;
+        }
+    }
+    // Both limits with a reward (the empty plan is always feasible).
+    assert!(checked >= 2, "only {checked} limited solves checked");
 }

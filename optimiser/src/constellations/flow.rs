@@ -120,13 +120,18 @@ impl<'a> Flow<'a> {
         }
     }
 
-    /// The optimal assignment of `hubs`, or `None` if no assignment meets every minimum.
-    pub(super) fn solve(inst: &'a Instance, hubs: &[usize]) -> Option<Self> {
+    /// The optimal assignment of `hubs`, or `None` if no assignment meets
+    /// every minimum or `deadline` passed first.
+    pub(super) fn solve(
+        inst: &'a Instance,
+        hubs: &[usize],
+        deadline: Option<Instant>,
+    ) -> Option<Self> {
         let mut f = Flow::new(inst);
         for &k in hubs {
             f.open_hub(k);
         }
-        f.settle().then_some(f)
+        f.settle(deadline).then_some(f)
     }
 
     fn t(&self) -> usize {
@@ -297,9 +302,11 @@ impl<'a> Flow<'a> {
     }
 
     /// Successive shortest paths until no node has an excess; `false` if
-    /// some excess cannot reach a deficit (never expected) — the flow is
-    /// then unusable.
-    pub(super) fn settle(&mut self) -> bool {
+    /// some excess cannot reach a deficit (never expected) or `deadline`
+    /// passes first (checked before each shortest path: on 2,000 households
+    /// within reach of each other a solve from scratch takes seconds) — the
+    /// flow is then unusable.
+    pub(super) fn settle(&mut self, deadline: Option<Instant>) -> bool {
         let inst = self.inst;
         let n = inst.households.len();
         let t = self.t();
@@ -330,6 +337,9 @@ impl<'a> Flow<'a> {
             }
             if !any {
                 return true;
+            }
+            if deadline.is_some_and(|d| Instant::now() >= d) {
+                return false;
             }
             let mut sink = None;
             while let Some(Item(d, u)) = heap.pop() {
@@ -443,11 +453,11 @@ impl<'a> Flow<'a> {
 
 impl<'a> Flow<'a> {
     /// A copy with hub `o` opened and re-settled, with its cost, if it is
-    /// feasible and costs less than `below`.
-    fn with_hub(&self, o: usize, below: f64) -> Option<(Flow<'a>, f64)> {
+    /// feasible, costs less than `below` and is settled before `deadline`.
+    fn with_hub(&self, o: usize, below: f64, deadline: Option<Instant>) -> Option<(Flow<'a>, f64)> {
         let mut trial = self.clone();
         trial.open_hub(o);
-        if !(trial.settle() && trial.feasible()) {
+        if !(trial.settle(deadline) && trial.feasible()) {
             return None;
         }
         let cost = trial.cost();
@@ -470,24 +480,13 @@ pub(super) fn hub_search<'a>(
     let nk = inst.candidates.len();
     let eps = 1e-7 * cur.cost().abs().max(1.0);
     let late = |z: f64| enough(z) || deadline.is_some_and(|d| Instant::now() >= d);
-    // Candidates sharing a household within reach (within 2·max_km).
-    let near: Vec<Vec<usize>> = (0..nk)
-        .map(|k| {
-            let mut v: Vec<usize> = inst.by_hub[k]
-                .iter()
-                .flat_map(|&p| inst.by_household[inst.pairs[p].household].iter())
-                .map(|&q| inst.pairs[q].hub)
-                .filter(|&o| o != k)
-                .collect();
-            v.sort_unstable();
-            v.dedup();
-            v
-        })
-        .collect();
+    // Candidates sharing a household within reach (within 2·max_km), found
+    // when first needed (only open hubs are swapped).
+    let mut near: Vec<Option<Vec<usize>>> = vec![None; nk];
     let mut z = cur.cost();
     'outer: loop {
         let mut improved = false;
-        for (k, near_k) in near.iter().enumerate() {
+        for (k, near_k) in near.iter_mut().enumerate() {
             if !cur.open[k] {
                 continue;
             }
@@ -497,7 +496,7 @@ pub(super) fn hub_search<'a>(
             // The optimal flow without k (feasible or not) is the base of every swap.
             let mut closed = cur.clone();
             closed.close_hub(k);
-            if !closed.settle() {
+            if !closed.settle(deadline) {
                 continue;
             }
             if inst.count.is_none() && closed.feasible() {
@@ -510,14 +509,15 @@ pub(super) fn hub_search<'a>(
                 }
             }
             let base = closed;
-            for &o in near_k {
+            let near_k = near_k.get_or_insert_with(|| inst.neighbours(k));
+            for &o in near_k.iter() {
                 if base.open[o] || inst.by_hub[o].len() < inst.min {
                     continue;
                 }
                 if late(z) {
                     break 'outer;
                 }
-                if let Some((trial, zt)) = base.with_hub(o, z - eps) {
+                if let Some((trial, zt)) = base.with_hub(o, z - eps, deadline) {
                     cur = trial;
                     z = zt;
                     improved = true;
@@ -533,7 +533,7 @@ pub(super) fn hub_search<'a>(
                 if late(z) {
                     break 'outer;
                 }
-                if let Some((trial, zt)) = cur.with_hub(o, z - eps) {
+                if let Some((trial, zt)) = cur.with_hub(o, z - eps, deadline) {
                     cur = trial;
                     z = zt;
                     improved = true;
@@ -592,10 +592,10 @@ mod tests {
                         flow.open_hub(k);
                     }
                 }
-                assert!(flow.settle(), "seed {seed} step {step}: settle failed");
+                assert!(flow.settle(None), "seed {seed} step {step}: settle failed");
                 let hubs = flow.choice().hubs;
                 let lp = assign_lp(&inst, &hubs);
-                let fresh = Flow::solve(&inst, &hubs).filter(Flow::feasible);
+                let fresh = Flow::solve(&inst, &hubs, None).filter(Flow::feasible);
                 match (&lp, flow.feasible()) {
                     (Some(c), true) => {
                         let (a, b) = (inst.plan_cost(c), flow.cost());
@@ -618,7 +618,7 @@ mod tests {
                 }
                 // Only feasible hub sets go on (as in the search).
                 if !flow.feasible() {
-                    flow = Flow::solve(&inst, &[]).expect("empty");
+                    flow = Flow::solve(&inst, &[], None).expect("empty");
                 }
             }
         }

@@ -3,6 +3,7 @@
 
 use crate::dataset::{Dataset, PlaceIdx};
 use crate::geography::SpatialIndex;
+use crate::solver::Deadline;
 
 use super::{FormationConfig, Goal};
 
@@ -64,6 +65,39 @@ impl Instance {
     /// Builds the instance: `candidates` are place indices (from
     /// [`super::hub_candidates`]).
     pub fn build(data: &Dataset, config: &FormationConfig, candidates: &[PlaceIdx]) -> Self {
+        let (households, candidate_of, cands) = Self::pool(data, config, candidates);
+        Self::pairs_until(
+            data,
+            config,
+            households,
+            candidate_of,
+            cands,
+            Deadline::never(),
+        )
+        .unwrap_or_else(|skeleton| *skeleton)
+    }
+
+    /// [`Instance::build`], abandoned once `deadline` passes: `Err` then
+    /// holds the [`Instance::skeleton`] of the pool instead (there are about
+    /// `households × candidates` pairs when everyone lives close together,
+    /// and building them is part of the time limit).
+    pub fn build_until(
+        data: &Dataset,
+        config: &FormationConfig,
+        candidates: &[PlaceIdx],
+        deadline: Deadline,
+    ) -> Result<Self, Box<Self>> {
+        let (households, candidate_of, cands) = Self::pool(data, config, candidates);
+        Self::pairs_until(data, config, households, candidate_of, cands, deadline)
+    }
+
+    /// The pool's households (place indices, ascending), each one's
+    /// candidate position, and the candidates (positions in the pool).
+    fn pool(
+        data: &Dataset,
+        config: &FormationConfig,
+        candidates: &[PlaceIdx],
+    ) -> (Vec<PlaceIdx>, Vec<Option<usize>>, Vec<usize>) {
         let households: Vec<PlaceIdx> = data
             .places
             .iter()
@@ -79,11 +113,82 @@ impl Instance {
                 cands.push(pos);
             }
         }
+        (households, candidate_of, cands)
+    }
+
+    /// A stand-in for an instance whose pairs could not all be built in
+    /// time: the same pool and candidates, but for each household at most
+    /// one pair (to some candidate within reach, if any). Only the empty plan
+    /// is planned on it; it is what makes that plan's outside reasons exact
+    /// (`no_candidate_within_reach` or `no_open_hub_within_reach`). One
+    /// nearest-first query per household, over the candidates only.
+    fn skeleton(
+        data: &Dataset,
+        config: &FormationConfig,
+        households: Vec<PlaceIdx>,
+        candidate_of: Vec<Option<usize>>,
+        cands: Vec<usize>,
+    ) -> Self {
+        let index = SpatialIndex::new(cands.iter().map(|&h| &data.places[households[h]].location));
+        let mut pairs = Vec::new();
+        let mut by_hub = vec![Vec::new(); cands.len()];
+        let mut by_household = vec![Vec::new(); households.len()];
+        for (j, &place) in households.iter().enumerate() {
+            let at = &data.places[place].location;
+            let near = index
+                .within(at, config.max_km)
+                .filter(|&k| cands[k] != j)
+                .find(|&k| {
+                    at.distance_km(&data.places[households[cands[k]]].location) <= config.max_km
+                });
+            if let Some(k) = near {
+                let km = at.distance_km(&data.places[households[cands[k]]].location);
+                by_hub[k].push(pairs.len());
+                by_household[j].push(pairs.len());
+                pairs.push(Pair {
+                    household: j,
+                    hub: k,
+                    km,
+                    cost: config.satellite_cost(km),
+                });
+            }
+        }
+        Self::assemble(
+            config,
+            households,
+            candidate_of,
+            cands,
+            pairs,
+            by_hub,
+            by_household,
+        )
+    }
+
+    /// Every pair within reach (one R-tree radius query per candidate), or
+    /// the skeleton once `deadline` passes.
+    fn pairs_until(
+        data: &Dataset,
+        config: &FormationConfig,
+        households: Vec<PlaceIdx>,
+        candidate_of: Vec<Option<usize>>,
+        cands: Vec<usize>,
+        deadline: Deadline,
+    ) -> Result<Self, Box<Self>> {
         let index = SpatialIndex::new(households.iter().map(|&p| &data.places[p].location));
         let mut pairs = Vec::new();
         let mut by_hub = vec![Vec::new(); cands.len()];
         let mut by_household = vec![Vec::new(); households.len()];
         for (k, &hpos) in cands.iter().enumerate() {
+            if deadline.expired() {
+                drop((pairs, by_hub, by_household));
+                return Err(Box::new(Self::skeleton(
+                    data,
+                    config,
+                    households,
+                    candidate_of,
+                    cands,
+                )));
+            }
             let at = &data.places[households[hpos]].location;
             let mut near: Vec<usize> = index.within(at, config.max_km).collect();
             near.sort_unstable();
@@ -106,6 +211,28 @@ impl Instance {
                 by_household[j].push(id);
             }
         }
+        Ok(Self::assemble(
+            config,
+            households,
+            candidate_of,
+            cands,
+            pairs,
+            by_hub,
+            by_household,
+        ))
+    }
+
+    /// The instance from its pairs: each hub's pairs sorted cheapest first,
+    /// and the capacity cut.
+    fn assemble(
+        config: &FormationConfig,
+        households: Vec<PlaceIdx>,
+        candidate_of: Vec<Option<usize>>,
+        cands: Vec<usize>,
+        pairs: Vec<Pair>,
+        mut by_hub: Vec<Vec<usize>>,
+        by_household: Vec<Vec<usize>>,
+    ) -> Self {
         for list in &mut by_hub {
             list.sort_by(|&a, &b| pairs[a].cost.total_cmp(&pairs[b].cost).then(a.cmp(&b)));
         }
@@ -152,6 +279,34 @@ impl Instance {
         let a = self.max + 1;
         let (q, r) = (u / a, u % a);
         (r > 0).then(|| (1.0 - r as f64, ((a - r) * q) as f64))
+    }
+
+    /// The other candidates sharing a household within reach with candidate
+    /// `k` (so within `2·max_km` of it), ascending. The scan stops once
+    /// every other candidate is found: on a pool where everyone lives close
+    /// together that is after one household, not `households × candidates`
+    /// pairs.
+    pub fn neighbours(&self, k: usize) -> Vec<usize> {
+        let nk = self.candidates.len();
+        let mut mark = vec![false; nk];
+        let Some(own) = mark.get_mut(k) else {
+            return Vec::new();
+        };
+        *own = true;
+        let mut found = 1;
+        'scan: for &p in &self.by_hub[k] {
+            for &q in &self.by_household[self.pairs[p].household] {
+                let o = self.pairs[q].hub;
+                if !mark[o] {
+                    mark[o] = true;
+                    found += 1;
+                    if found == nk {
+                        break 'scan;
+                    }
+                }
+            }
+        }
+        (0..nk).filter(|&o| o != k && mark[o]).collect()
     }
 
     /// Objective of a choice.
@@ -242,10 +397,10 @@ mod tests {
         let mut by_hub = vec![Vec::new(); k];
         let mut by_household = vec![Vec::new(); n];
         for (hub, list) in by_hub.iter_mut().enumerate() {
-            for j in 0..n {
+            for (j, of_j) in by_household.iter_mut().enumerate() {
                 if j != hub && rng.random_bool(0.6) {
                     list.push(pairs.len());
-                    by_household[j].push(pairs.len());
+                    of_j.push(pairs.len());
                     pairs.push(Pair {
                         household: j,
                         hub,

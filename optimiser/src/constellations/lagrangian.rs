@@ -24,6 +24,11 @@
 //! a moving `μ` slows the convergence of `λ`: on seed 2026 −62,083 instead
 //! of −62,048).
 //!
+//! *Start.* `λ = 0`, except on pools whose model is above
+//! [`super::MIP_MAX_COLUMNS`]: there the same `λ_j = c` for every household
+//! that can be in a constellation, `c` the best along that line (a
+//! golden-section search, cheap: see `uniform_start`).
+//!
 //! *Subgradient.* `λ_j ← max(0, λ_j + t·g_j)` with `g_j` the row's slack at
 //! the relaxed solution (`role_j − 1`) and Polyak's step
 //! `t = θ·(UB − L)/‖g‖²`, `θ` halved after 15 steps without a better bound.
@@ -41,8 +46,13 @@
 //! every move: close a hub, open one, or swap an open hub for a candidate
 //! sharing a household within reach, first improvement, until none improves.
 //! The subgradient steps stop at 60 % of the phase's time budget (the rest
-//! is for the hub-set search) and the local searches at the budget. None of
-//! this runs once the requested gap is already proven.
+//! is for the hub-set search) and the local searches at the budget; a
+//! heuristic run during the steps uses at most half of the steps' time left.
+//! Every loop that can take long on a large pool checks the clock (the
+//! local search per household or candidate, the flow before each shortest
+//! path, its first solve included), so the phase ends within one step of its
+//! budget. None of this runs once the requested gap is already proven (the
+//! test is [`crate::solver::relative_gap`]`(incumbent, bound) ≤ gap`).
 //!
 //! *Fixing.* For a pair `(j,k)`, `L` with `s_jk` forced to 1 is computed
 //! exactly (hub `k` forced open with `j` in it); if it exceeds the incumbent's
@@ -201,6 +211,90 @@ fn relax(inst: &Instance, lambda: &[f64], buf: &mut Vec<(f64, usize)>) -> Relaxe
     }
 }
 
+/// The starting multipliers of a large pool: the same `λ_j = c` for every household that
+/// can be in a constellation (within reach of a candidate, or a candidate
+/// that can open), 0 for the others and for the capacity cut, with `c`
+/// maximising `L` along that line. Along it each hub's value is a sum over
+/// its pairs in their fixed cost order, so `L(c)` costs `O(candidates ·
+/// max)` and a golden-section search over the concave `L(c)` is cheap. On a
+/// pool where everyone lives close together this start is already near the
+/// LP bound, where `λ = 0` (every hub open with all its satellites) is far
+/// below it and each subgradient step costs a pass over millions of pairs.
+fn uniform_start(inst: &Instance) -> Vec<f64> {
+    let n = inst.households.len();
+    let nk = inst.candidates.len();
+    let mut reach = vec![false; n];
+    for pair in &inst.pairs {
+        reach[pair.household] = true;
+    }
+    for (k, &h) in inst.candidates.iter().enumerate() {
+        if inst.by_hub[k].len() >= inst.min {
+            reach[h] = true;
+        }
+    }
+    let u = reach.iter().filter(|r| **r).count() as f64;
+    let mut values = Vec::with_capacity(nk);
+    let mut value = |c: f64| -> f64 {
+        values.clear();
+        for k in 0..nk {
+            // `by_hub` is cheapest first: with the same λ on every satellite
+            // the reduced costs keep that order.
+            let (mut sum, mut taken) = (0.0, 0);
+            for &p in &inst.by_hub[k] {
+                let rc = inst.pairs[p].cost + c;
+                if taken >= inst.max || (taken >= inst.min && rc >= 0.0) {
+                    break;
+                }
+                sum += rc;
+                taken += 1;
+            }
+            if taken >= inst.min {
+                values.push(inst.hub_cost + c + sum);
+            }
+        }
+        let hubs = match inst.count {
+            None => values.iter().filter(|v| **v < 0.0).sum::<f64>(),
+            Some(p) => {
+                values.sort_by(f64::total_cmp);
+                values.iter().take(p).sum::<f64>()
+            }
+        };
+        hubs - u * c
+    };
+    let worst = inst.pairs.iter().map(|p| p.cost.abs()).fold(0.0, f64::max);
+    let (mut lo, mut hi) = (0.0, worst + inst.hub_cost.abs() + 1.0);
+    let ratio = (5.0_f64.sqrt() - 1.0) / 2.0;
+    let (mut a, mut b) = (hi - ratio * (hi - lo), lo + ratio * (hi - lo));
+    let (mut fa, mut fb) = (value(a), value(b));
+    for _ in 0..60 {
+        if fa < fb {
+            lo = a;
+            a = b;
+            fa = fb;
+            b = lo + ratio * (hi - lo);
+            fb = value(b);
+        } else {
+            hi = b;
+            b = a;
+            fb = fa;
+            a = hi - ratio * (hi - lo);
+            fa = value(a);
+        }
+    }
+    let c = if value(0.0) >= fa.max(fb) {
+        0.0
+    } else if fa >= fb {
+        a
+    } else {
+        b
+    };
+    let mut lambda: Vec<f64> = reach.iter().map(|&r| if r { c } else { 0.0 }).collect();
+    if inst.capacity.is_some() {
+        lambda.push(0.0);
+    }
+    lambda
+}
+
 /// Runs the subgradient method and the heuristic, for at most `budget_s`
 /// seconds when given (counted from `started`), stopping early once the
 /// incumbent is proven within `stop_gap` (relative) of the bound.
@@ -208,7 +302,15 @@ pub fn run(inst: &Instance, budget_s: Option<f64>, started: Instant, stop_gap: f
     let t0 = Instant::now();
     let n = inst.households.len();
     // One multiplier per household, then the capacity cut's (if any).
-    let mut lambda = vec![0.0; n + usize::from(inst.capacity.is_some())];
+    // The uniform start only on pools too large for any MIP under a time
+    // limit: on the seeded benchmark pools it changes the path of the steps
+    // and on seed 7 ends on a weaker bound (−60,894 instead of −60,824).
+    let start = if inst.pairs.len() + inst.candidates.len() > super::MIP_MAX_COLUMNS {
+        uniform_start(inst)
+    } else {
+        vec![0.0; n + usize::from(inst.capacity.is_some())]
+    };
+    let mut lambda = start.clone();
     let mut best_lambda = lambda.clone();
     let mut bound = f64::NEG_INFINITY;
     let mut incumbent: Option<(f64, Choice)> = None;
@@ -227,8 +329,9 @@ pub fn run(inst: &Instance, budget_s: Option<f64>, started: Instant, stop_gap: f
     // 1 s, and the steps alone could use the whole budget).
     let steps_out_of_time = || budget_s.is_some_and(|b| started.elapsed().as_secs_f64() > 0.6 * b);
     let deadline = crate::solver::Deadline::after(started, budget_s).instant();
+    let steps_deadline = crate::solver::Deadline::after(started, budget_s.map(|b| 0.6 * b));
     // With the capacity cut, first every multiplier together (μ moving);
-    // if that ends without proving the gap, again from λ = 0 with μ = 0 held,
+    // if that ends without proving the gap, again from the start with μ = 0 held,
     // keeping the best bound of both. (Where the cut is slack, a moving μ
     // slows the convergence of λ.)
     let mut cut_on = inst.capacity.is_some();
@@ -256,7 +359,13 @@ pub fn run(inst: &Instance, budget_s: Option<f64>, started: Instant, stop_gap: f
         // and each run costs about 1 s on 2,000 households.
         if (cut_on || inst.capacity.is_none()) && it % 40 == 0 && tried.insert(r.open.clone()) {
             let h0 = Instant::now();
-            let found = heuristic(inst, &r, &lookup, deadline);
+            // A run during the steps may use at most half of the steps' time
+            // left (on 2,000 households within reach of each other one local
+            // search takes seconds, and the steps make the bound).
+            let half = steps_deadline.seconds_left().and_then(|s| {
+                crate::solver::Deadline::after(Instant::now(), Some(0.5 * s)).instant()
+            });
+            let found = heuristic(inst, &r, &lookup, half);
             heuristic_ms += h0.elapsed().as_secs_f64() * 1000.0;
             if let Some(c) = found {
                 let z = inst.plan_cost(&c);
@@ -270,8 +379,7 @@ pub fn run(inst: &Instance, budget_s: Option<f64>, started: Instant, stop_gap: f
             (None, None) => 0.0,
             (None, Some(_)) => bound + bound.abs().max(1.0) * 0.05,
         };
-        let gap = ub - bound;
-        proven = incumbent.is_some() && gap <= stop_gap.max(1e-7) * ub.abs().max(1.0);
+        proven = incumbent.is_some() && within(ub, bound, stop_gap.max(1e-7));
         if proven || steps_out_of_time() {
             break;
         }
@@ -279,7 +387,7 @@ pub fn run(inst: &Instance, budget_s: Option<f64>, started: Instant, stop_gap: f
             if cut_on {
                 // The second phase: the one-role rows alone, from the start.
                 cut_on = false;
-                lambda.iter_mut().for_each(|x| *x = 0.0);
+                lambda.clone_from(&start);
                 phase_best = f64::NEG_INFINITY;
                 theta = 2.0;
                 stale = 0;
@@ -327,7 +435,7 @@ pub fn run(inst: &Instance, budget_s: Option<f64>, started: Instant, stop_gap: f
     }
     // A last incumbent from the best multipliers (unless the requested gap is already proven).
     let r = relax(inst, &best_lambda, &mut buf);
-    if !proven && tried.insert(r.open.clone()) {
+    if !proven && !out_of_time() && tried.insert(r.open.clone()) {
         if let Some(c) = heuristic(inst, &r, &lookup, deadline) {
             let z = inst.plan_cost(&c);
             if incumbent.as_ref().is_none_or(|(best, _)| z < *best - 1e-9) {
@@ -340,15 +448,8 @@ pub fn run(inst: &Instance, budget_s: Option<f64>, started: Instant, stop_gap: f
     if !proven && !out_of_time() {
         if let Some((z, c)) = incumbent.clone() {
             let h0 = Instant::now();
-            if let Some(f) = super::flow::Flow::solve(inst, &c.hubs).filter(|f| f.feasible()) {
-                // The same test as the subgradient loop's: proven within the requested gap.
-                let enough = |z: f64| z - bound <= stop_gap.max(1e-7) * z.abs().max(1.0);
-                let f = super::flow::hub_search(f, deadline, enough);
-                let a = f.choice();
-                let za = inst.plan_cost(&a);
-                if za < z - 1e-9 {
-                    incumbent = Some((za, a));
-                }
+            if let Some(better) = polish(inst, &c, z, bound, stop_gap, deadline) {
+                incumbent = Some(better);
             }
             heuristic_ms += h0.elapsed().as_secs_f64() * 1000.0;
             lp_runs += 1;
@@ -369,6 +470,33 @@ pub fn run(inst: &Instance, budget_s: Option<f64>, started: Instant, stop_gap: f
         heuristic_ms,
         elapsed_ms: t0.elapsed().as_secs_f64() * 1000.0,
     }
+}
+
+/// Whether objective `z` is proven within `gap` of `bound` — the one gap
+/// definition, [`crate::solver::relative_gap`] (with a tolerance of 1e-9 for
+/// rounding).
+pub(super) fn within(z: f64, bound: f64, gap: f64) -> bool {
+    crate::solver::relative_gap(z, bound) <= gap + 1e-9
+}
+
+/// The optimal assignment of the hub set of `choice` (objective `z`), then
+/// the hub-set local search of `flow.rs`, until it is proven within
+/// `stop_gap` of `bound` (the subgradient loop's test) or `deadline`
+/// passes; the better plan and its objective, if it found one.
+pub(super) fn polish(
+    inst: &Instance,
+    choice: &Choice,
+    z: f64,
+    bound: f64,
+    stop_gap: f64,
+    deadline: Option<Instant>,
+) -> Option<(f64, Choice)> {
+    let f = super::flow::Flow::solve(inst, &choice.hubs, deadline).filter(|f| f.feasible())?;
+    let enough = |z: f64| within(z, bound, stop_gap.max(1e-7));
+    let f = super::flow::hub_search(f, deadline, enough);
+    let a = f.choice();
+    let za = inst.plan_cost(&a);
+    (za < z - 1e-9).then_some((za, a))
 }
 
 impl Outcome {
@@ -499,6 +627,10 @@ struct State<'a> {
 }
 
 impl State<'_> {
+    /// Whether the phase's time budget has run out.
+    fn late(&self) -> bool {
+        self.deadline.is_some_and(|d| Instant::now() >= d)
+    }
     fn sat_cost(&self, j: usize) -> f64 {
         match self.role[j] {
             Role::Sat(p) => self.inst.pairs[p].cost,
@@ -633,7 +765,7 @@ fn heuristic(
 /// improvement.
 fn local_search(st: &mut State, lookup: &Lookup) {
     for _round in 0..200 {
-        if st.deadline.is_some_and(|d| Instant::now() >= d) {
+        if st.late() {
             break;
         }
         if move_pass(st) || swap_pass(st, lookup) || hub_moves(st) {
@@ -653,6 +785,9 @@ fn move_pass(st: &mut State) -> bool {
         for j in 0..inst.households.len() {
             if st.role[j] == Role::Hub {
                 continue;
+            }
+            if j % 64 == 0 && st.late() {
+                break;
             }
             let cur = st.sat_cost(j);
             let from = match st.role[j] {
@@ -709,6 +844,9 @@ fn swap_pass(st: &mut State, lookup: &Lookup) -> bool {
         }
         for j in 0..inst.households.len() {
             let Role::Sat(pj) = st.role[j] else { continue };
+            if st.late() {
+                break;
+            }
             let a = inst.pairs[pj].hub;
             'pairs: for &q in &inst.by_household[j] {
                 let b = inst.pairs[q].hub;
@@ -753,6 +891,9 @@ fn hub_moves(st: &mut State) -> bool {
         if !st.open[k] {
             continue;
         }
+        if st.late() {
+            return improved;
+        }
         let Some(d) = close_delta(st, k, false) else {
             continue;
         };
@@ -768,18 +909,20 @@ fn hub_moves(st: &mut State) -> bool {
         let mut trial = st.clone();
         close_delta(&mut trial, k, true);
         // Only candidates sharing a household within reach with k (within 2·max_km).
-        let mut closed: Vec<usize> = inst.by_hub[k]
-            .iter()
-            .flat_map(|&p| inst.by_household[inst.pairs[p].household].iter())
-            .map(|&q| inst.pairs[q].hub)
-            .filter(|&o| o != k && !trial.open[o])
-            .collect();
-        closed.sort_unstable();
-        closed.dedup();
-        let best = closed
-            .into_iter()
-            .filter_map(|o| open_delta(&mut trial, o, false).map(|e| (e, o)))
-            .min_by(|a, b| a.0.total_cmp(&b.0));
+        let mut best: Option<(f64, usize)> = None;
+        for o in inst.neighbours(k) {
+            if trial.open[o] {
+                continue;
+            }
+            if trial.late() {
+                return improved;
+            }
+            if let Some(e) = open_delta(&mut trial, o, false) {
+                if best.is_none_or(|(b, _)| e < b) {
+                    best = Some((e, o));
+                }
+            }
+        }
         if let Some((e, o)) = best {
             if d + e < -eps {
                 open_delta(&mut trial, o, true);
@@ -792,6 +935,9 @@ fn hub_moves(st: &mut State) -> bool {
         for k in 0..inst.candidates.len() {
             if st.open[k] {
                 continue;
+            }
+            if st.late() {
+                return improved;
             }
             if let Some(d) = open_delta(st, k, false) {
                 if d < -eps {

@@ -118,7 +118,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::dataset::{Dataset, PlaceIdx, PlaceKind, Provider};
 use crate::limits::{self, ErrorClass, InvalidOption};
-use crate::solver::{self, Call, SolveOptions, SolveStatus, SolverError};
+use crate::solver::{self, Call, Deadline, SolveOptions, SolveStatus, SolverError};
 
 pub use instance::{Choice, Instance, Plan};
 pub use solution::{
@@ -387,14 +387,86 @@ pub fn hub_candidates(
     Ok(out)
 }
 
+/// The most columns (hubs and pairs not fixed) of a MIP handed to HiGHS
+/// under a time limit. The reported run on 2,000 close households (4 M
+/// columns) was at 10.5 GB and growing, about 2.6 kB a column with its
+/// rows, so this keeps the MIP under about 1 GB. Above it the model is not built: the answer is the
+/// incumbent, with the Lagrangian bound. Without a time limit every MIP is
+/// built, whatever its size (a proof was asked for).
+pub const MIP_MAX_COLUMNS: usize = 300_000;
+
+/// Under a time limit, the MIP is handed to HiGHS only if it has at most
+/// this many columns per second left: below that HiGHS rarely finishes its
+/// root LP, let alone improves the incumbent, and the time goes to the
+/// hub-set search instead.
+pub const MIP_COLUMNS_PER_SECOND: f64 = 20_000.0;
+
+/// A lower bound on the objective that needs no pairs (reported when the
+/// time limit runs out before the Lagrangian bound is computed): every
+/// satellite costs at least `−reward` (distances and weights are ≥ 0) and
+/// every hub at least `hub_cost`. With a reward, at most `n/(max + 1)`
+/// constellations of `max` satellites fit in a pool of `n` households:
+/// `min(0, n·(hub_cost − max·reward)/(max + 1))`. With a count `p`:
+/// `p·hub_cost − reward·min(p·max, n − p)`.
+pub fn trivial_bound(households: usize, config: &FormationConfig) -> f64 {
+    let n = households as f64;
+    let max = f64::from(config.max_satellites);
+    let reward = config.effective_reward();
+    match config.goal {
+        Goal::Reward(_) => (n * (config.hub_cost - max * reward) / (max + 1.0)).min(0.0),
+        Goal::Count(p) => {
+            let p = f64::from(p);
+            p * config.hub_cost - reward * (p * max).min((n - p).max(0.0))
+        }
+    }
+}
+
 /// Plans constellations for `data`: the optimal formation under `config`
 /// (proven within the gap unless a time limit stops the search first),
 /// checked by [`checker::check`] before it is returned.
+///
+/// Under a time limit `T` every phase counts against it: building the
+/// pairs within reach, the Lagrangian phase and its heuristics, reduced-cost
+/// fixing, building the MIP and HiGHS; the work stops at `0.95·T` (the rest
+/// is for handing the model over, decoding and checking). If the limit runs
+/// out while the pairs are built, the answer is the empty plan (with a
+/// count of `p > 0`: [`SolverError::NoSolution`]) with [`trivial_bound`].
 pub fn solve(data: &Dataset, config: &FormationConfig) -> Result<Formation, FormationError> {
     let started = Instant::now();
     config.validate()?;
     let candidates = hub_candidates(data, config)?;
-    let inst = Instance::build(data, config, &candidates);
+    let time_limit = config.solve.time_limit;
+    // 5 % of a time limit is kept back for handing the model to HiGHS,
+    // decoding and checking, which HiGHS' own clock does not see.
+    let work = Deadline::after(started, time_limit.map(|t| 0.95 * t));
+    let gap = config.solve.mip_rel_gap;
+    let inst = match Instance::build_until(data, config, &candidates, work) {
+        Ok(inst) => inst,
+        Err(skeleton) => {
+            // Out of time before every pair was built: no bound but the trivial one.
+            if matches!(config.goal, Goal::Count(p) if p > 0) {
+                return Err(FormationError::Solver(SolverError::NoSolution(
+                    "the time limit ran out while building the pairs within reach".into(),
+                )));
+            }
+            let stats = ModelStats {
+                households: skeleton.households.len(),
+                candidates: skeleton.candidates.len(),
+                ..ModelStats::default()
+            };
+            let bound = trivial_bound(skeleton.households.len(), config);
+            return finish(
+                data,
+                config,
+                &skeleton,
+                Choice::default(),
+                (SolveStatus::TimeLimit, 0.0, bound),
+                stats,
+                started,
+                Instant::now(),
+            );
+        }
+    };
     if let Goal::Count(p) = config.goal {
         let openable = inst.openable_hubs();
         if (p as usize) > openable {
@@ -404,14 +476,15 @@ pub fn solve(data: &Dataset, config: &FormationConfig) -> Result<Formation, Form
             ));
         }
     }
-    // 5 % of a time limit is kept back for handing the model to HiGHS,
-    // decoding and checking, which HiGHS' own clock does not see.
-    let seconds_left = |started: Instant| {
-        config
-            .solve
-            .time_limit
-            .map(|t| (0.95 * t - started.elapsed().as_secs_f64()).max(0.0))
+    let seconds_left = || work.seconds_left();
+    // Under a time limit, whether a MIP of `columns` columns is worth building now.
+    let mip_fits = |columns: usize| match seconds_left() {
+        None => true,
+        Some(left) => {
+            columns <= MIP_MAX_COLUMNS && (columns as f64) <= MIP_COLUMNS_PER_SECOND * left
+        }
     };
+    let trivial = trivial_bound(inst.households.len(), config);
     let solve_started = Instant::now();
     let mut stats = ModelStats {
         households: inst.households.len(),
@@ -425,119 +498,227 @@ pub fn solve(data: &Dataset, config: &FormationConfig) -> Result<Formation, Form
     } else {
         match config.strategy {
             Strategy::Plain => {
-                // The straightforward model: without the capacity cut.
-                let built = model::build(
-                    &inst,
-                    &vec![true; inst.pairs.len()],
-                    &vec![true; inst.candidates.len()],
-                    config,
-                    false,
-                );
-                stats.columns = built.columns;
-                stats.rows = built.rows;
-                let map = built.map;
-                let run = solver::run(
-                    built.problem,
-                    Call {
-                        options: &config.solve,
-                        seconds_left: seconds_left(started),
-                        mip_abs_gap: None,
-                        start: None,
-                        tuning: crate::solver::Tuning::default(),
-                    },
-                )
-                .map_err(|e| infeasible_count(e, config))?;
-                let chosen = map.decode(&run.columns);
-                let z = inst.plan_cost(&chosen);
-                (chosen, run.status, z, run.bound.min(z))
+                let columns = inst.pairs.len() + inst.candidates.len();
+                if !mip_fits(columns) {
+                    // Too large for the time left: the empty plan, if it is one.
+                    if matches!(config.goal, Goal::Count(p) if p > 0) {
+                        return Err(FormationError::Solver(SolverError::NoSolution(
+                            "the model is too large for the time limit".into(),
+                        )));
+                    }
+                    (Choice::default(), SolveStatus::TimeLimit, 0.0, trivial)
+                } else {
+                    // The straightforward model: without the capacity cut.
+                    let built = model::build(
+                        &inst,
+                        &vec![true; inst.pairs.len()],
+                        &vec![true; inst.candidates.len()],
+                        config,
+                        false,
+                    );
+                    stats.columns = built.columns;
+                    stats.rows = built.rows;
+                    let map = built.map;
+                    let run = solver::run(
+                        built.problem,
+                        Call {
+                            options: &config.solve,
+                            seconds_left: seconds_left(),
+                            mip_abs_gap: None,
+                            start: None,
+                            tuning: crate::solver::Tuning::default(),
+                        },
+                    )
+                    .map_err(|e| infeasible_count(e, config))?;
+                    let chosen = map.decode(&run.columns);
+                    let z = inst.plan_cost(&chosen);
+                    (chosen, run.status, z, run.bound.max(trivial).min(z))
+                }
             }
             Strategy::Lagrangian => {
-                let budget = config.solve.time_limit.map(|t| t * 0.3);
-                let lag = lagrangian::run(&inst, budget, started, config.solve.mip_rel_gap);
+                // A model too large for any MIP under the limit: the whole
+                // budget goes to the Lagrangian phase and its hub-set search.
+                let full = inst.pairs.len() + inst.candidates.len();
+                let share = if full > MIP_MAX_COLUMNS { 0.95 } else { 0.3 };
+                let budget = time_limit.map(|t| t * share);
+                let lag = lagrangian::run(&inst, budget, started, gap);
                 stats.lagrangian_bound = Some(lag.bound);
                 stats.lagrangian_ms = lag.elapsed_ms;
                 stats.lagrangian_iterations = lag.iterations;
                 stats.heuristic_runs = lag.heuristic_runs;
                 stats.heuristic_ms = lag.heuristic_ms;
                 stats.incumbent_from_heuristic = lag.incumbent.as_ref().map(|(z, _)| *z);
+                // Both are lower bounds on the full model.
+                let lag_bound = lag.bound.max(trivial);
                 let tol = 1e-9
                     * lag
                         .incumbent
                         .as_ref()
                         .map_or(1.0, |(z, _)| z.abs().max(1.0));
-                let closed = match &lag.incumbent {
-                    Some((z, chosen))
-                        if z - lag.bound <= config.solve.mip_rel_gap * z.abs().max(1.0) + tol =>
-                    {
+                match &lag.incumbent {
+                    Some((z, chosen)) if lagrangian::within(*z, lag_bound, gap) => {
                         // The Lagrangian bound proves the heuristic's answer optimal.
-                        Some((chosen.clone(), *z))
+                        (chosen.clone(), SolveStatus::Optimal, *z, lag_bound.min(*z))
                     }
-                    _ => None,
-                };
-                if let Some((chosen, z)) = closed {
-                    (chosen, SolveStatus::Optimal, z, lag.bound.min(z))
-                } else {
-                    let (keep_pairs, keep_hubs) = match &lag.incumbent {
-                        Some((z, _)) => lag.fixing(&inst, *z + tol),
-                        None => (
-                            vec![true; inst.pairs.len()],
-                            vec![true; inst.candidates.len()],
-                        ),
-                    };
-                    stats.pairs_fixed = keep_pairs.iter().filter(|k| !**k).count();
-                    stats.hubs_fixed = keep_hubs.iter().filter(|k| !**k).count();
-                    // The capacity cut only when it binds in the Lagrangian
-                    // dual (μ > 0): where it is slack, the dense row slows
-                    // HiGHS down (seed 2026 proven optimal: 15 s instead of 7.5 s).
-                    let with_cut = lag
-                        .lambda
-                        .get(inst.households.len())
-                        .is_some_and(|mu| *mu > 0.0);
-                    let built = model::build(&inst, &keep_pairs, &keep_hubs, config, with_cut);
-                    stats.columns = built.columns;
-                    stats.rows = built.rows;
-                    let map = built.map;
-                    let start = lag.incumbent.as_ref().map(|(_, c)| map.start(c));
-                    let left = seconds_left(started);
-                    let run = solver::run(
-                        built.problem,
-                        Call {
-                            options: &config.solve,
-                            seconds_left: left,
-                            mip_abs_gap: None,
-                            start: start.as_deref(),
-                            tuning: crate::solver::Tuning::default(),
-                        },
-                    );
-                    match run {
-                        Ok(run) => {
-                            let chosen = map.decode(&run.columns);
-                            let z = inst.plan_cost(&chosen);
-                            // Anything better than the incumbent is in the reduced model,
-                            // so min(HiGHS bound, incumbent) bounds the full model.
-                            let reduced_bound = match &lag.incumbent {
-                                Some((zi, _)) => run.bound.min(*zi),
-                                None => run.bound,
-                            };
-                            let (chosen, z) = match &lag.incumbent {
-                                Some((zi, ci)) if *zi < z => (ci.clone(), *zi),
-                                _ => (chosen, z),
-                            };
-                            let bound = reduced_bound.max(lag.bound).min(z);
-                            (chosen, run.status, z, bound)
+                    _ => {
+                        let fixed = match &lag.incumbent {
+                            _ if work.expired() => None,
+                            Some((z, _)) => Some(lag.fixing(&inst, *z + tol)),
+                            None => Some((
+                                vec![true; inst.pairs.len()],
+                                vec![true; inst.candidates.len()],
+                            )),
+                        };
+                        let columns = fixed.as_ref().map(|(keep_pairs, keep_hubs)| {
+                            keep_hubs.iter().filter(|k| **k).count()
+                                + inst
+                                    .pairs
+                                    .iter()
+                                    .zip(keep_pairs)
+                                    .filter(|(pair, keep)| **keep && keep_hubs[pair.hub])
+                                    .count()
+                        });
+                        if let Some((keep_pairs, keep_hubs)) = &fixed {
+                            stats.pairs_fixed = keep_pairs.iter().filter(|k| !**k).count();
+                            stats.hubs_fixed = keep_hubs.iter().filter(|k| !**k).count();
                         }
-                        Err(SolverError::NoSolution(_)) | Err(SolverError::Infeasible)
-                            if lag.incumbent.is_some() =>
-                        {
-                            let (z, chosen) = lag.incumbent.clone().unwrap_or_default();
-                            (chosen, SolveStatus::TimeLimit, z, lag.bound.min(z))
+                        match (fixed, columns) {
+                            (Some((keep_pairs, keep_hubs)), Some(columns))
+                                if mip_fits(columns) && !work.expired() =>
+                            {
+                                mip(
+                                    &inst,
+                                    config,
+                                    &lag,
+                                    lag_bound,
+                                    &keep_pairs,
+                                    &keep_hubs,
+                                    &mut stats,
+                                    work,
+                                )?
+                            }
+                            _ => {
+                                // No MIP: the incumbent, polished by the
+                                // hub-set search for the time left, with the
+                                // Lagrangian bound.
+                                let Some((mut z, mut chosen)) = lag.incumbent.clone() else {
+                                    return Err(FormationError::Solver(SolverError::NoSolution(
+                                        "no plan with the requested count found before the time limit".into(),
+                                    )));
+                                };
+                                if !work.expired() {
+                                    if let Some((zp, cp)) = lagrangian::polish(
+                                        &inst,
+                                        &chosen,
+                                        z,
+                                        lag_bound,
+                                        gap,
+                                        work.instant(),
+                                    ) {
+                                        (z, chosen) = (zp, cp);
+                                    }
+                                }
+                                let status = if lagrangian::within(z, lag_bound, gap) {
+                                    SolveStatus::Optimal
+                                } else {
+                                    SolveStatus::TimeLimit
+                                };
+                                (chosen, status, z, lag_bound.min(z))
+                            }
                         }
-                        Err(e) => return Err(infeasible_count(e, config)),
                     }
                 }
             }
         }
     };
+    finish(
+        data,
+        config,
+        &inst,
+        plan_pairs,
+        (status, objective, bound),
+        stats,
+        started,
+        solve_started,
+    )
+}
+
+/// HiGHS on the MIP over the pairs and hubs kept by reduced-cost fixing,
+/// from the Lagrangian phase's incumbent: the plan, status, objective and
+/// bound (the best of `lag_bound` and HiGHS' bound, capped by the incumbent:
+/// anything better than the incumbent is in the reduced model).
+#[allow(clippy::too_many_arguments)]
+fn mip(
+    inst: &Instance,
+    config: &FormationConfig,
+    lag: &lagrangian::Outcome,
+    lag_bound: f64,
+    keep_pairs: &[bool],
+    keep_hubs: &[bool],
+    stats: &mut ModelStats,
+    work: Deadline,
+) -> Result<(Choice, SolveStatus, f64, f64), FormationError> {
+    // The capacity cut only when it binds in the Lagrangian
+    // dual (μ > 0): where it is slack, the dense row slows
+    // HiGHS down (seed 2026 proven optimal: 15 s instead of 7.5 s).
+    let with_cut = lag
+        .lambda
+        .get(inst.households.len())
+        .is_some_and(|mu| *mu > 0.0);
+    let built = model::build(inst, keep_pairs, keep_hubs, config, with_cut);
+    stats.columns = built.columns;
+    stats.rows = built.rows;
+    let map = built.map;
+    let start = lag.incumbent.as_ref().map(|(_, c)| map.start(c));
+    // Measured after building the model: building counts against the limit.
+    let left = work.seconds_left();
+    let run = solver::run(
+        built.problem,
+        Call {
+            options: &config.solve,
+            seconds_left: left,
+            mip_abs_gap: None,
+            start: start.as_deref(),
+            tuning: crate::solver::Tuning::default(),
+        },
+    );
+    match run {
+        Ok(run) => {
+            let chosen = map.decode(&run.columns);
+            let z = inst.plan_cost(&chosen);
+            let reduced_bound = match &lag.incumbent {
+                Some((zi, _)) => run.bound.min(*zi),
+                None => run.bound,
+            };
+            let (chosen, z) = match &lag.incumbent {
+                Some((zi, ci)) if *zi < z => (ci.clone(), *zi),
+                _ => (chosen, z),
+            };
+            let bound = reduced_bound.max(lag_bound).min(z);
+            Ok((chosen, run.status, z, bound))
+        }
+        Err(SolverError::NoSolution(_)) | Err(SolverError::Infeasible)
+            if lag.incumbent.is_some() =>
+        {
+            let (z, chosen) = lag.incumbent.clone().unwrap_or_default();
+            Ok((chosen, SolveStatus::TimeLimit, z, lag_bound.min(z)))
+        }
+        Err(e) => Err(infeasible_count(e, config)),
+    }
+}
+
+/// Fills, checks and decodes the plan: the returned formation.
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    data: &Dataset,
+    config: &FormationConfig,
+    inst: &Instance,
+    plan_pairs: Choice,
+    (status, objective, bound): (SolveStatus, f64, f64),
+    stats: ModelStats,
+    started: Instant,
+    solve_started: Instant,
+) -> Result<Formation, FormationError> {
     let solve_ms = solve_started.elapsed().as_secs_f64() * 1000.0;
     // The fill pass only adds satellites with a gain: the objective can only fall.
     let chosen = inst.fill(plan_pairs);
@@ -557,7 +738,7 @@ pub fn solve(data: &Dataset, config: &FormationConfig) -> Result<Formation, Form
     Ok(solution::decode(
         data,
         config,
-        &inst,
+        inst,
         &plan,
         solution::Figures {
             status,
