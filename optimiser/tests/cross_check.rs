@@ -31,6 +31,27 @@ fn cross_check(seed: u64, config: &MatchConfig) -> bool {
         "seed {seed}: bound {}",
         solution.bound
     );
+    // The bounds reported along the way are valid lower bounds too.
+    let valid = |b: f64| b <= best + 1e-6 * best.max(1.0);
+    assert!(
+        valid(solution.model.counting_bound),
+        "seed {seed}: counting bound {}",
+        solution.model.counting_bound
+    );
+    assert!(
+        valid(solution.model.lp_bound),
+        "seed {seed}: LP bound {}",
+        solution.model.lp_bound
+    );
+    assert!(
+        solution
+            .model
+            .progress
+            .iter()
+            .all(|p| valid(p.bound) && p.objective >= best - 1e-6),
+        "seed {seed}: {:?}",
+        solution.model.progress
+    );
     true
 }
 

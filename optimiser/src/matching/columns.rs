@@ -2,12 +2,25 @@
 //! rows they touch. The formulation is described in the module doc of
 //! [`crate::matching`]; this file enumerates it sparsely: eligible pairs only,
 //! found through the spatial index.
+//!
+//! Storage grows with the eligible pairs, at 12 bytes a pair and nothing more
+//! for a single child's column:
+//! - [`PairTable`] holds every enumerated child's eligible places in one
+//!   compressed table (a `u32` place index and the exact `f64` cost a pair);
+//! - a `Single` column *is* its pair: its id is the pair's position in the
+//!   table, its rows are always its child's row and its place's capacity row,
+//!   and its coefficient is `cost − w_unplaced`, so nothing is stored for it;
+//! - group columns (`Together`, `Spread`, `Member`) are stored in 32 bytes
+//!   each, with their rows implied by their kind (a `Spread` column's rows sit
+//!   in one shared arena).
 
 use std::collections::HashMap;
+use std::ops::Range;
 
 use crate::dataset::{ChildIdx, ConstellationIdx, Dataset, GroupIdx, KeepTogether, PlaceIdx};
 use crate::eligibility;
 use crate::geography::SpatialIndex;
+use crate::solver::Deadline;
 
 use super::Weights;
 
@@ -37,25 +50,160 @@ pub fn child_pairs(
     weights: &Weights,
     i: ChildIdx,
 ) -> Vec<Pair> {
-    let child = &data.children[i];
-    let candidates: Vec<PlaceIdx> = match child.max_distance_km {
-        Some(limit) => index.within(&child.anchor, limit).collect(),
-        None => (0..data.places.len()).collect(),
-    };
-    let mut pairs: Vec<Pair> = candidates
-        .into_iter()
-        .filter_map(|j| {
-            let km = child.anchor.distance_km(&data.places[j].location);
-            eligibility::check(data, i, j, km).ok()?;
-            Some(Pair {
-                place: j,
-                km,
-                cost: weights.pair_cost(data.places[j].weekly_cost, km),
-            })
+    let mut pairs: Vec<Pair> = Vec::new();
+    for_each_eligible(data, index, i, |j, km| {
+        pairs.push(Pair {
+            place: j,
+            km,
+            cost: weights.pair_cost(data.places[j].weekly_cost, km),
         })
-        .collect();
+    });
     pairs.sort_by(|a, b| a.cost.total_cmp(&b.cost).then(a.place.cmp(&b.place)));
     pairs
+}
+
+/// Calls `f(place, km)` for every place eligible for child `i`. With a
+/// distance limit only the places the index finds within it are examined;
+/// without one, the distance (which no rule then uses) is computed only for
+/// the places that pass every rule.
+fn for_each_eligible(
+    data: &Dataset,
+    index: &SpatialIndex,
+    i: ChildIdx,
+    mut f: impl FnMut(PlaceIdx, f64),
+) {
+    let child = &data.children[i];
+    let km = |j: PlaceIdx| child.anchor.distance_km(&data.places[j].location);
+    match child.max_distance_km {
+        Some(limit) => {
+            for j in index.within(&child.anchor, limit) {
+                let d = km(j);
+                if eligibility::check(data, i, j, d).is_ok() {
+                    f(j, d);
+                }
+            }
+        }
+        None => {
+            for j in 0..data.places.len() {
+                // Without a limit the distance rule holds at any km.
+                if eligibility::check(data, i, j, 0.0).is_ok() {
+                    f(j, km(j));
+                }
+            }
+        }
+    }
+}
+
+/// Every enumerated child's eligible places, cheapest first (ties by place
+/// index), in one compressed table: 12 bytes a pair.
+///
+/// Children are enumerated in index order until the deadline; a child past
+/// [`PairTable::enumerated`] has no entry (not "no eligible place").
+#[derive(Debug, Clone, Default)]
+pub struct PairTable {
+    /// Child `i`'s pairs are `start[i]..start[i + 1]`.
+    start: Vec<usize>,
+    place: Vec<u32>,
+    cost: Vec<f64>,
+    children: usize,
+}
+
+impl PairTable {
+    /// Enumerates every child's eligible pairs, stopping (between children)
+    /// when `deadline` has passed. The caller has checked that place indices
+    /// fit in a `u32`.
+    pub fn enumerate(
+        data: &Dataset,
+        index: &SpatialIndex,
+        weights: &Weights,
+        deadline: &Deadline,
+    ) -> PairTable {
+        let mut table = PairTable {
+            start: vec![0],
+            children: data.children.len(),
+            ..PairTable::default()
+        };
+        let mut buf: Vec<(f64, u32)> = Vec::new();
+        for i in 0..data.children.len() {
+            if deadline.expired() {
+                break;
+            }
+            buf.clear();
+            for_each_eligible(data, index, i, |j, km| {
+                buf.push((weights.pair_cost(data.places[j].weekly_cost, km), j as u32))
+            });
+            buf.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            table.cost.extend(buf.iter().map(|p| p.0));
+            table.place.extend(buf.iter().map(|p| p.1));
+            table.start.push(table.cost.len());
+        }
+        table.cost.shrink_to_fit();
+        table.place.shrink_to_fit();
+        table
+    }
+
+    /// Whether every child was enumerated before the deadline.
+    pub fn complete(&self) -> bool {
+        self.enumerated_children() == self.children
+    }
+
+    /// How many children (the first ones, in index order) were enumerated.
+    pub fn enumerated_children(&self) -> usize {
+        self.start.len() - 1
+    }
+
+    /// Whether child `i` was enumerated.
+    pub fn enumerated(&self, i: ChildIdx) -> bool {
+        i < self.enumerated_children()
+    }
+
+    /// Pair ids of child `i` (empty if not enumerated).
+    pub fn range(&self, i: ChildIdx) -> Range<usize> {
+        match (self.start.get(i), self.start.get(i + 1)) {
+            (Some(&a), Some(&b)) => a..b,
+            _ => 0..0,
+        }
+    }
+
+    /// Child `i`'s (place, cost) pairs, cheapest first.
+    pub fn of(&self, i: ChildIdx) -> impl Iterator<Item = (PlaceIdx, f64)> + '_ {
+        self.range(i).map(|p| (self.place(p), self.cost[p]))
+    }
+
+    /// Whether child `i` was enumerated and has no eligible place.
+    pub fn none_eligible(&self, i: ChildIdx) -> bool {
+        self.enumerated(i) && self.range(i).is_empty()
+    }
+
+    /// Child `i`'s cheapest eligible cost, if enumerated and any.
+    pub fn cheapest(&self, i: ChildIdx) -> Option<f64> {
+        self.range(i).next().map(|p| self.cost[p])
+    }
+
+    /// The place of pair `p`.
+    pub fn place(&self, p: usize) -> PlaceIdx {
+        self.place[p] as PlaceIdx
+    }
+
+    /// The cost of pair `p`.
+    pub fn cost(&self, p: usize) -> f64 {
+        self.cost[p]
+    }
+
+    /// The child of pair `p`.
+    pub fn child_of(&self, p: usize) -> ChildIdx {
+        self.start.partition_point(|&s| s <= p) - 1
+    }
+
+    /// Pairs enumerated.
+    pub fn len(&self) -> usize {
+        self.cost.len()
+    }
+
+    /// Whether no pair was enumerated.
+    pub fn is_empty(&self) -> bool {
+        self.cost.is_empty()
+    }
 }
 
 /// A unit that is placed as one decision: a child on their own, or a sibling
@@ -128,17 +276,35 @@ pub enum ColumnKind {
     },
 }
 
-/// A column: a binary variable, its objective coefficient and its rows.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Column {
-    /// What it decides.
-    pub kind: ColumnKind,
-    /// Objective coefficient: placement cost minus `w_unplaced` per child it places.
-    pub coef: f64,
-    /// (row, coefficient) pairs.
-    pub rows: Vec<(usize, f64)>,
-    /// The row that owns it (child, group or link row), used to ration pricing.
-    pub owner: usize,
+/// A stored (group) column: 32 bytes, its rows implied by its kind.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Stored {
+    kind: StoredKind,
+    /// Objective coefficient.
+    coef: f64,
+}
+
+const NO_ROW: u32 = u32::MAX;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum StoredKind {
+    /// Rows: the group's row (1), the place's capacity row (|g|).
+    Together { group: u32, place: u32, size: u32 },
+    /// Rows: `spread_rows[start..start + len]`.
+    Spread {
+        group: u32,
+        constellation: u32,
+        start: u32,
+        len: u32,
+    },
+    /// Rows: the link row (1), the capacity row (1), the spread-room row (1) if any.
+    Member {
+        child: u32,
+        constellation: u32,
+        place: u32,
+        link: u32,
+        room: u32,
+    },
 }
 
 /// A row: its key, its right-hand side and whether it is an equality.
@@ -153,15 +319,26 @@ pub struct Row {
 }
 
 /// Every column of the full model and its rows.
+///
+/// Column ids: `0..pairs.len()` are pair ids, and the pair of a child placed
+/// on their own is that child's `Single` column (pairs of grouped children are
+/// not columns); `pairs.len() + k` is the `k`-th stored group column. The
+/// columns of each unit are one contiguous range of ids ([`Pool::unit_columns`]).
 #[derive(Debug, Clone, Default)]
 pub struct Pool {
-    /// All columns.
-    pub columns: Vec<Column>,
+    /// The eligible pairs (and the single children's columns).
+    pub pairs: PairTable,
+    stored: Vec<Stored>,
+    spread_rows: Vec<(u32, f64)>,
     /// All rows.
     pub rows: Vec<Row>,
     row_ix: HashMap<RowKey, usize>,
-    /// Columns of each unit, by unit order of [`units`].
-    pub by_unit: Vec<Vec<usize>>,
+    child_row: Vec<u32>,
+    group_row: Vec<u32>,
+    cap_row: Vec<u32>,
+    by_unit: Vec<Range<usize>>,
+    built_units: usize,
+    w_unplaced: f64,
 }
 
 impl Pool {
@@ -175,74 +352,239 @@ impl Pool {
     }
 
     fn capacity_row(&mut self, data: &Dataset, j: PlaceIdx) -> usize {
-        self.row(
-            RowKey::Capacity(j),
-            data.places[j].free_places() as f64,
-            false,
-        )
+        if self.cap_row[j] == NO_ROW {
+            let r = self.row(
+                RowKey::Capacity(j),
+                data.places[j].free_places() as f64,
+                false,
+            );
+            self.cap_row[j] = r as u32;
+        }
+        self.cap_row[j] as usize
     }
 
-    fn push(&mut self, unit: usize, kind: ColumnKind, coef: f64, rows: Vec<(usize, f64)>) {
-        let owner = rows[0].0;
-        self.columns.push(Column {
-            kind,
-            coef,
-            rows,
-            owner,
-        });
-        self.by_unit[unit].push(self.columns.len() - 1);
+    fn push(&mut self, kind: StoredKind, coef: f64) {
+        self.stored.push(Stored { kind, coef });
     }
 
     /// The row index of a key, if the row exists.
     pub fn row_index(&self, key: RowKey) -> Option<usize> {
         self.row_ix.get(&key).copied()
     }
+
+    /// Every column id: pair ids and stored ids (some pair ids are not columns).
+    pub fn id_space(&self) -> usize {
+        self.pairs.len() + self.stored.len()
+    }
+
+    /// Columns of the full model.
+    pub fn column_count(&self) -> usize {
+        self.by_unit.iter().map(|r| r.len()).sum()
+    }
+
+    /// The column ids of unit `u` (by the order of [`units`]); empty for a
+    /// unit the pool did not reach before the deadline.
+    pub fn unit_columns(&self, u: usize) -> Range<usize> {
+        self.by_unit.get(u).cloned().unwrap_or(0..0)
+    }
+
+    /// Whether unit `u` is a child on their own with columns (they are pairs).
+    pub fn is_single_unit(&self, u: usize) -> bool {
+        let range = self.unit_columns(u);
+        !range.is_empty() && range.start < self.pairs.len()
+    }
+
+    /// Whether unit `u`'s columns were built (every unit's, unless the
+    /// deadline stopped the pool first).
+    pub fn unit_built(&self, u: usize) -> bool {
+        u < self.built_units
+    }
+
+    /// Whether the pool holds every column of the full model: every child
+    /// enumerated and every unit built.
+    pub fn complete(&self) -> bool {
+        self.pairs.complete() && self.built_units == self.by_unit.len()
+    }
+
+    /// What column `c` decides. Pair ids are `Single` columns.
+    pub fn kind(&self, c: usize) -> ColumnKind {
+        match self.stored_column(c) {
+            None => ColumnKind::Single {
+                child: self.pairs.child_of(c),
+                place: self.pairs.place(c),
+            },
+            Some(s) => match s.kind {
+                StoredKind::Together { group, place, .. } => ColumnKind::Together {
+                    group: group as GroupIdx,
+                    place: place as PlaceIdx,
+                },
+                StoredKind::Spread {
+                    group,
+                    constellation,
+                    ..
+                } => ColumnKind::Spread {
+                    group: group as GroupIdx,
+                    constellation: constellation as ConstellationIdx,
+                },
+                StoredKind::Member {
+                    child,
+                    constellation,
+                    place,
+                    ..
+                } => ColumnKind::Member {
+                    child: child as ChildIdx,
+                    constellation: constellation as ConstellationIdx,
+                    place: place as PlaceIdx,
+                },
+            },
+        }
+    }
+
+    fn stored_column(&self, c: usize) -> Option<&Stored> {
+        c.checked_sub(self.pairs.len()).map(|k| &self.stored[k])
+    }
+
+    /// Objective coefficient of column `c`: placement cost minus
+    /// `w_unplaced` per child it places.
+    pub fn coef(&self, c: usize) -> f64 {
+        match self.stored_column(c) {
+            None => self.pairs.cost(c) - self.w_unplaced,
+            Some(s) => s.coef,
+        }
+    }
+
+    /// The (row, coefficient) pairs of column `c`.
+    pub fn for_each_row(&self, c: usize, mut f: impl FnMut(usize, f64)) {
+        match self.stored_column(c) {
+            None => {
+                f(self.child_row[self.pairs.child_of(c)] as usize, 1.0);
+                f(self.cap_row[self.pairs.place(c)] as usize, 1.0);
+            }
+            Some(s) => match s.kind {
+                StoredKind::Together { group, place, size } => {
+                    f(self.group_row[group as usize] as usize, 1.0);
+                    f(self.cap_row[place as usize] as usize, size as f64);
+                }
+                StoredKind::Spread { start, len, .. } => {
+                    let (a, b) = (start as usize, (start + len) as usize);
+                    for &(r, v) in &self.spread_rows[a..b] {
+                        f(r as usize, v);
+                    }
+                }
+                StoredKind::Member {
+                    place, link, room, ..
+                } => {
+                    f(link as usize, 1.0);
+                    f(self.cap_row[place as usize] as usize, 1.0);
+                    if room != NO_ROW {
+                        f(room as usize, 1.0);
+                    }
+                }
+            },
+        }
+    }
+
+    /// The row that owns column `c` (child, group or link row): pricing
+    /// rations the columns it adds per owner.
+    pub fn owner(&self, c: usize) -> usize {
+        match self.stored_column(c) {
+            None => self.child_row[self.pairs.child_of(c)] as usize,
+            Some(s) => match s.kind {
+                StoredKind::Together { group, .. } | StoredKind::Spread { group, .. } => {
+                    self.group_row[group as usize] as usize
+                }
+                StoredKind::Member { link, .. } => link as usize,
+            },
+        }
+    }
+
+    /// Reduced cost `coef_c − Σ_r a_rc π_r` of column `c` under duals `pi`.
+    pub fn reduced_cost(&self, c: usize, pi: &[f64]) -> f64 {
+        let mut rc = self.coef(c);
+        self.for_each_row(c, |r, a| rc -= a * pi[r]);
+        rc
+    }
+
+    /// Calls `f(c, rc_c)` for every column of unit `u` under duals `pi`
+    /// (the hot loop of pricing: single children's columns without lookups).
+    pub fn for_each_reduced_cost(&self, u: usize, pi: &[f64], mut f: impl FnMut(usize, f64)) {
+        let range = self.unit_columns(u);
+        if range.is_empty() {
+            return;
+        }
+        if range.start < self.pairs.len() {
+            // A single child: every column shares the child row.
+            let child_pi = pi[self.child_row[self.pairs.child_of(range.start)] as usize];
+            for p in range {
+                let cap = pi[self.cap_row[self.pairs.place(p)] as usize];
+                f(p, self.pairs.cost(p) - self.w_unplaced - child_pi - cap);
+            }
+        } else {
+            for c in range {
+                f(c, self.reduced_cost(c, pi));
+            }
+        }
+    }
 }
 
-/// Builds the full column pool for `units` from the eligible pairs.
-pub fn build_pool(data: &Dataset, pairs: &[Vec<Pair>], units: &[Unit], weights: &Weights) -> Pool {
+/// Builds the full column pool for `units` from the eligible pairs, stopping
+/// (between units) when `deadline` has passed; see [`Pool::complete`].
+pub fn build_pool(
+    data: &Dataset,
+    pairs: PairTable,
+    units: &[Unit],
+    weights: &Weights,
+    deadline: &Deadline,
+) -> Pool {
     let mut pool = Pool {
-        by_unit: vec![Vec::new(); units.len()],
+        pairs,
+        child_row: vec![NO_ROW; data.children.len()],
+        group_row: vec![NO_ROW; data.sibling_groups.len()],
+        cap_row: vec![NO_ROW; data.places.len()],
+        by_unit: vec![0..0; units.len()],
+        w_unplaced: weights.unplaced,
         ..Pool::default()
     };
     let w_u = weights.unplaced;
     for (u, unit) in units.iter().enumerate() {
+        if deadline.expired() {
+            break;
+        }
         match *unit {
             Unit::Single(i) => {
                 let owner = pool.row(RowKey::Child(i), 1.0, false);
-                for p in &pairs[i] {
-                    let cap = pool.capacity_row(data, p.place);
-                    let kind = ColumnKind::Single {
-                        child: i,
-                        place: p.place,
-                    };
-                    pool.push(u, kind, p.cost - w_u, vec![(owner, 1.0), (cap, 1.0)]);
+                pool.child_row[i] = owner as u32;
+                let range = pool.pairs.range(i);
+                for p in range.clone() {
+                    let j = pool.pairs.place(p);
+                    pool.capacity_row(data, j);
                 }
+                pool.by_unit[u] = range;
             }
-            Unit::Group(g) => group_columns(&mut pool, data, pairs, u, g, w_u),
+            Unit::Group(g) => {
+                let first = pool.id_space();
+                group_columns(&mut pool, data, g, w_u);
+                pool.by_unit[u] = first..pool.id_space();
+            }
         }
+        pool.built_units = u + 1;
     }
+    pool.stored.shrink_to_fit();
     pool
 }
 
-fn group_columns(
-    pool: &mut Pool,
-    data: &Dataset,
-    pairs: &[Vec<Pair>],
-    u: usize,
-    g: GroupIdx,
-    w_u: f64,
-) {
+fn group_columns(pool: &mut Pool, data: &Dataset, g: GroupIdx, w_u: f64) {
     let group = &data.sibling_groups[g];
     let size = group.members.len();
     let owner = pool.row(RowKey::Group(g), 1.0, false);
+    pool.group_row[g] = owner as u32;
     // Places eligible for every member, with the summed cost.
     let mut shared: HashMap<PlaceIdx, (usize, f64)> = HashMap::new();
     for &i in &group.members {
-        for p in &pairs[i] {
-            let e = shared.entry(p.place).or_insert((0, 0.0));
+        for (j, cost) in pool.pairs.of(i) {
+            let e = shared.entry(j).or_insert((0, 0.0));
             e.0 += 1;
-            e.1 += p.cost;
+            e.1 += cost;
         }
     }
     let mut together: Vec<(PlaceIdx, f64)> = shared
@@ -258,35 +600,39 @@ fn group_columns(
         .collect();
     together.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
     for (j, cost) in together {
-        let cap = pool.capacity_row(data, j);
-        let kind = ColumnKind::Together { group: g, place: j };
-        pool.push(
-            u,
-            kind,
-            cost - w_u * size as f64,
-            vec![(owner, 1.0), (cap, size as f64)],
-        );
+        pool.capacity_row(data, j);
+        let kind = StoredKind::Together {
+            group: g as u32,
+            place: j as u32,
+            size: size as u32,
+        };
+        pool.push(kind, cost - w_u * size as f64);
     }
     if group.keep_together != KeepTogether::Constellation {
         return;
     }
     for (k, constellation) in data.constellations.iter().enumerate() {
-        let in_k = |i: ChildIdx| {
-            pairs[i]
-                .iter()
-                .filter(move |p| data.places[p.place].constellation() == Some(k))
+        let in_k = |pairs: &PairTable, i: ChildIdx| -> Vec<(PlaceIdx, f64)> {
+            pairs
+                .of(i)
+                .filter(|&(j, _)| data.places[j].constellation() == Some(k))
+                .collect()
         };
-        if group.members.iter().any(|&i| in_k(i).next().is_none()) {
+        let member_pairs: Vec<Vec<(PlaceIdx, f64)>> = group
+            .members
+            .iter()
+            .map(|&i| in_k(&pool.pairs, i))
+            .collect();
+        if member_pairs.iter().any(Vec::is_empty) {
             continue;
         }
         // The spread option exists only if the members can all be placed in
         // K's households at once (each in an eligible household, free places
         // respected), ignoring other children: otherwise no integer solution
         // uses it, and keeping it only weakens the LP bound.
-        let options: Vec<Vec<PlaceIdx>> = group
-            .members
+        let options: Vec<Vec<PlaceIdx>> = member_pairs
             .iter()
-            .map(|&i| in_k(i).map(|p| p.place).collect())
+            .map(|m| m.iter().map(|&(j, _)| j).collect())
             .collect();
         if constellation.households.is_empty()
             || !members_fit(&options, &|j| data.places[j].free_places())
@@ -298,8 +644,8 @@ fn group_columns(
             .iter()
             .map(|&i| pool.row(RowKey::Link(i, k), 0.0, true))
             .collect();
-        let mut rows = vec![(owner, 1.0)];
-        rows.extend(links.iter().map(|&r| (r, -1.0)));
+        let mut rows: Vec<(u32, f64)> = vec![(owner as u32, 1.0)];
+        rows.extend(links.iter().map(|&r| (r as u32, -1.0)));
         // Households where the members could overfill the room the spread
         // leaves them: Σ_{i∈g} m_iKj ≤ min(free_j, |g|)·u_gK.
         let mut room_rows: HashMap<PlaceIdx, usize> = HashMap::new();
@@ -311,33 +657,33 @@ fn group_columns(
             let eligible = options.iter().filter(|o| o.contains(&j)).count();
             if eligible > room {
                 let r = pool.row(RowKey::SpreadRoom(g, k, j), 0.0, false);
-                rows.push((r, -(room as f64)));
+                rows.push((r as u32, -(room as f64)));
                 room_rows.insert(j, r);
             }
         }
+        let start = pool.spread_rows.len() as u32;
+        let len = rows.len() as u32;
+        pool.spread_rows.extend(rows);
         pool.push(
-            u,
-            ColumnKind::Spread {
-                group: g,
-                constellation: k,
+            StoredKind::Spread {
+                group: g as u32,
+                constellation: k as u32,
+                start,
+                len,
             },
             -w_u * size as f64,
-            rows,
         );
         for (m, &i) in group.members.iter().enumerate() {
-            let member_pairs: Vec<Pair> = in_k(i).copied().collect();
-            for p in member_pairs {
-                let cap = pool.capacity_row(data, p.place);
-                let kind = ColumnKind::Member {
-                    child: i,
-                    constellation: k,
-                    place: p.place,
+            for &(j, cost) in &member_pairs[m] {
+                pool.capacity_row(data, j);
+                let kind = StoredKind::Member {
+                    child: i as u32,
+                    constellation: k as u32,
+                    place: j as u32,
+                    link: links[m] as u32,
+                    room: room_rows.get(&j).map_or(NO_ROW, |&r| r as u32),
                 };
-                let mut rows = vec![(links[m], 1.0), (cap, 1.0)];
-                if let Some(&r) = room_rows.get(&p.place) {
-                    rows.push((r, 1.0));
-                }
-                pool.push(u, kind, p.cost, rows);
+                pool.push(kind, cost);
             }
         }
     }

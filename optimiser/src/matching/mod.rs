@@ -56,6 +56,69 @@
 //! the answer optimal for the *full* model above while handing HiGHS only a
 //! small fraction of its columns. [`Strategy::Full`] hands HiGHS every column
 //! (the straightforward model, kept for comparison and cross-checks).
+//!
+//! The pipeline: (1) enumerate every child's eligible places through the
+//! spatial index, child by child in dataset order, into a [`PairTable`];
+//! (2) build the column pool, unit by unit; (3) LP pricing; (4) a greedy
+//! plan; (5) the restricted MIP and its completion rounds; (6) decode, check
+//! with [`crate::checker`], report.
+//!
+//! # Storage
+//!
+//! Memory grows with the eligible pairs, not with children × places, and at
+//! 12 bytes a pair: each pair is a `u32` place index and its exact `f64` cost
+//! (`km` is recomputed when a pair is reported). A child placed on their own
+//! has no stored columns: the column `x_ij` *is* the pair (its rows are always
+//! the child's row and place *j*'s capacity row, its coefficient `c_ij −
+//! w_unplaced`). Group columns (`z`, `u`, `m`) are stored in 32 bytes each,
+//! their rows implied by their kind. Reduced costs are computed on the fly in
+//! each pricing pass, never stored for the whole pool; only the columns
+//! handed to HiGHS become model variables.
+//!
+//! # Time limits
+//!
+//! A time limit (`SolveOptions::time_limit`) counts from the start of
+//! [`solve`] and covers every step: enumeration stops between children, pool
+//! building between units, LP pricing starts no round after 30 % of the limit
+//! (the first may have 10 % of the limit from when it starts), and no model is
+//! built or handed to HiGHS once the limit is spent; HiGHS gets only the time
+//! left. The answer is then the best incumbent found (the greedy plan, or the
+//! last MIP's), checked by [`crate::checker`] like any other, with status
+//! `time_limit` unless the bound proves it optimal within the gap. Leaving
+//! every child unplaced is always feasible, so there is always an answer.
+//! Decoding, checking and reporting come after the limit: at 16,000 children
+//! they take well under a second.
+//!
+//! If the limit is spent before every child's eligible places are enumerated
+//! (or before every unit's columns are built), the full model was never seen:
+//! `model.enumeration_complete` is `false`, `model.children_enumerated` says
+//! how many children (the first ones in dataset order) were enumerated, no LP
+//! or MIP is solved, the answer is the greedy plan over the columns built, the
+//! children without columns are unplaced with reason
+//! `not_placed_within_time_limit`, and `bound` is the counting bound below.
+//!
+//! # Bounds
+//!
+//! `bound` is always a proven lower bound on the optimum of the full model,
+//! the largest of those computed in time (and never above `objective`):
+//! - the *counting bound*, always computed: child *i* costs at least
+//!   `ℓ_i = min(w_unplaced, c_i)`, where `c_i` is its cheapest eligible cost
+//!   (∞ with none) or, for a child not enumerated in time, the cheapest weekly
+//!   cost of any place with a free place (every cost is at least the weekly
+//!   cost, as distances and weights are ≥ 0); and at most `C = Σ_j free_j`
+//!   children can be placed. So the objective is at least
+//!   `w_unplaced·N − Σ_{the C largest} (w_unplaced − ℓ_i)`. With room for
+//!   everyone this is the per-child bound `Σ_i ℓ_i`; when places are scarce
+//!   it charges the penalty for the children who cannot all be placed;
+//! - the Lagrangian bound `L(π)` of every LP pricing round that finished
+//!   ([`pricing`], step 3): valid for the full model whatever duals π it uses,
+//!   because it prices every column of the full pool (so only with a complete
+//!   enumeration);
+//! - after a MIP, its dual bound where no left-out column could beat it.
+//!
+//! When no LP round finished in time, `bound` is the counting bound
+//! (`model.lp_bound` then equals `model.counting_bound`). `gap` is
+//! `(objective − bound)/max(|objective|, 1)`.
 
 mod columns;
 mod model;
@@ -71,11 +134,12 @@ use crate::checker;
 use crate::dataset::{Dataset, PlaceIdx};
 use crate::geography::SpatialIndex;
 use crate::limits::{self, ErrorClass, InvalidOption};
-use crate::solver::{SolveOptions, SolverError};
+use crate::solver::{Deadline, SolveOptions, SolverError};
 
-pub use columns::{child_pairs, eligible_pairs, Pair};
+pub use columns::{child_pairs, eligible_pairs, Pair, PairTable};
 pub use solution::{
-    Assignment, Breakdown, MatchSolution, ModelStats, SiblingOutcome, Unplaced, UnplacedReason,
+    Assignment, Breakdown, MatchSolution, ModelStats, Progress, SiblingOutcome, Unplaced,
+    UnplacedReason,
 };
 pub use spread::cheapest_spread;
 
@@ -191,6 +255,9 @@ pub enum MatchError {
     /// The solution failed the independent checker (a bug: please report it).
     #[error("internal error: the solution failed the checker: {0}")]
     CheckerRejected(String),
+    /// The dataset is larger than batch placement's documented size limit.
+    #[error("dataset too large: {0}")]
+    TooLarge(String),
 }
 
 impl MatchError {
@@ -200,6 +267,7 @@ impl MatchError {
             MatchError::InvalidOption(_) | MatchError::NotAnOption(_) => ErrorClass::InvalidInput,
             MatchError::Solver(e) => e.class(),
             MatchError::CheckerRejected(_) => ErrorClass::Internal,
+            MatchError::TooLarge(_) => ErrorClass::ResourceLimit,
         }
     }
 }
@@ -217,47 +285,80 @@ pub fn solve(data: &Dataset, config: &MatchConfig) -> Result<MatchSolution, Matc
     config.weights.validate()?;
     config.solve.validate()?;
     let started = Instant::now();
+    let deadline = Deadline::after(started, config.solve.time_limit);
+    check_size(data)?;
     let index = SpatialIndex::new(data.places.iter().map(|p| &p.location));
-    let pairs = eligible_pairs(data, &index, &config.weights);
+    let pairs = PairTable::enumerate(data, &index, &config.weights, &deadline);
     let units = units(data);
-    let pool = build_pool(data, &pairs, &units, &config.weights);
+    let pool = build_pool(data, pairs, &units, &config.weights, &deadline);
     let forced = match &config.fixed {
-        Some(f) => forced_columns(data, &pool, &units, f)?,
+        Some(f) => match forced_columns(data, &pool, &units, f) {
+            Ok(forced) => forced,
+            Err(e) if !pool.complete() => {
+                return Err(MatchError::Solver(SolverError::NoSolution(format!(
+                    "the time limit was reached while enumerating the options ({e})"
+                ))))
+            }
+            Err(e) => return Err(e),
+        },
         None => vec![],
     };
     let pool_time = started.elapsed();
     let w_u = config.weights.unplaced;
     let constant = w_u * data.children.len() as f64;
-    // Each child costs at least min(w_unplaced, its cheapest eligible pair).
-    let trivial_bound: f64 = pairs
-        .iter()
-        .map(|p| p.first().map_or(w_u, |p| p.cost.min(w_u)))
-        .sum();
-    let outcome = pricing::solve(&pool, config, &forced, constant, trivial_bound)?;
+    let counting = counting_bound(data, &pool.pairs, w_u);
+    let outcome = pricing::solve(
+        &pool,
+        units.len(),
+        config,
+        &forced,
+        constant,
+        counting,
+        started,
+        &deadline,
+    )?;
     let placement = solution::decode(data, &pool, &outcome.selected);
     let objective = checker::check(data, &config.weights, &placement)
         .map_err(|v| MatchError::CheckerRejected(format!("{v:?}")))?;
+    // The best of the valid bounds, never above the incumbent.
+    let best_bound = |model_bound: f64, z: f64| {
+        let b = if model_bound.is_finite() {
+            counting.max(model_bound + constant)
+        } else {
+            counting
+        };
+        b.min(z)
+    };
     let stats = ModelStats {
-        eligible_pairs: pairs.iter().map(Vec::len).sum(),
-        columns_total: pool.columns.len(),
+        eligible_pairs: pool.pairs.len(),
+        enumeration_complete: pool.complete(),
+        children_enumerated: pool.pairs.enumerated_children(),
+        columns_total: pool.column_count(),
         columns_in_model: outcome.columns_in_model,
         rows_in_model: outcome.rows_in_model,
         lp_rounds: outcome.lp_rounds,
         mip_rounds: outcome.mip_rounds,
+        counting_bound: counting,
         lp_bound: if outcome.lp_bound.is_finite() {
             outcome.lp_bound + constant
         } else {
-            trivial_bound
+            counting
         },
         build_ms: (pool_time + outcome.build).as_secs_f64() * 1000.0,
+        progress: outcome
+            .progress
+            .iter()
+            .map(|&(t, z, b)| Progress {
+                ms: t.as_secs_f64() * 1000.0,
+                objective: z + constant,
+                bound: best_bound(b, z + constant),
+            })
+            .collect(),
     };
-    let bound = (outcome.bound + constant)
-        .min(objective)
-        .max(trivial_bound.min(objective));
+    let bound = best_bound(outcome.bound, objective);
     Ok(solution::report(
         data,
         config,
-        &pairs,
         &pool,
         &units,
         placement,
@@ -268,6 +369,55 @@ pub fn solve(data: &Dataset, config: &MatchConfig) -> Result<MatchSolution, Matc
         started.elapsed(),
         outcome.solve,
     ))
+}
+
+/// Indices are stored as `u32` (see [`columns`]): a dataset must have fewer
+/// than 2³² − 1 children, places, sibling groups and constellations.
+fn check_size(data: &Dataset) -> Result<(), MatchError> {
+    let limit = u32::MAX as usize;
+    for (what, n) in [
+        ("children", data.children.len()),
+        ("places", data.places.len()),
+        ("sibling groups", data.sibling_groups.len()),
+        ("constellations", data.constellations.len()),
+    ] {
+        if n >= limit {
+            return Err(MatchError::TooLarge(format!(
+                "{n} {what}: batch placement takes fewer than {limit}"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The counting bound (see the module doc, "Bounds"): child *i* costs at
+/// least `ℓ_i = min(w_unplaced, cheapest eligible cost)` — for a child not
+/// enumerated in time, `min(w_unplaced, cheapest weekly cost of any place
+/// with a free place)` — and at most `C = Σ_j free_j` children are placed,
+/// so the objective is at least `w_unplaced·N − (the C largest savings
+/// w_unplaced − ℓ_i)`.
+fn counting_bound(data: &Dataset, pairs: &PairTable, w_u: f64) -> f64 {
+    let cheapest_anywhere = data
+        .places
+        .iter()
+        .filter(|p| p.free_places() > 0)
+        .map(|p| p.weekly_cost)
+        .fold(f64::INFINITY, f64::min);
+    let mut savings: Vec<f64> = (0..data.children.len())
+        .map(|i| {
+            let least = if pairs.enumerated(i) {
+                pairs.cheapest(i).unwrap_or(f64::INFINITY)
+            } else {
+                cheapest_anywhere
+            };
+            (w_u - least).max(0.0)
+        })
+        .collect();
+    let capacity: u64 = data.places.iter().map(|p| u64::from(p.free_places())).sum();
+    let placed = usize::try_from(capacity).map_or(savings.len(), |c| c.min(savings.len()));
+    savings.sort_by(|a, b| b.total_cmp(a));
+    let saved: f64 = savings[..placed].iter().sum();
+    (w_u * data.children.len() as f64 - saved).max(0.0)
 }
 
 fn forced_columns(
@@ -285,17 +435,15 @@ fn forced_columns(
                 _ => Unit::Single(child),
             };
             unit_of(unit).and_then(|u| {
-                pool.by_unit[u].iter().copied().find(|&k| match pool.columns[k].kind {
+                pool.unit_columns(u).find(|&k| match pool.kind(k) {
                     ColumnKind::Single { place: p, .. } | ColumnKind::Together { place: p, .. } => p == place,
                     _ => false,
                 })
             })
         }
         Fixed::Spread { group, constellation } => unit_of(Unit::Group(group)).and_then(|u| {
-            pool.by_unit[u]
-                .iter()
-                .copied()
-                .find(|&k| matches!(pool.columns[k].kind, ColumnKind::Spread { constellation: c, .. } if c == constellation))
+            pool.unit_columns(u)
+                .find(|&k| matches!(pool.kind(k), ColumnKind::Spread { constellation: c, .. } if c == constellation))
         }),
     };
     if let (None, Fixed::Place { child, place }) = (found, fixed) {
@@ -320,10 +468,12 @@ fn spread_in_one_household(
     let g = data.children.get(child)?.sibling_group?;
     let k = data.places.get(place)?.constellation()?;
     let u = units.iter().position(|x| *x == Unit::Group(g))?;
-    let cols = &pool.by_unit[u];
-    let mut forced = vec![*cols.iter().find(|&&c| matches!(pool.columns[c].kind, ColumnKind::Spread { constellation, .. } if constellation == k))?];
+    let mut cols = pool.unit_columns(u);
+    let mut forced = vec![cols.find(
+        |&c| matches!(pool.kind(c), ColumnKind::Spread { constellation, .. } if constellation == k),
+    )?];
     for &i in &data.sibling_groups[g].members {
-        forced.push(*cols.iter().find(|&&c| matches!(pool.columns[c].kind, ColumnKind::Member { child, place: p, .. } if child == i && p == place))?);
+        forced.push(pool.unit_columns(u).find(|&c| matches!(pool.kind(c), ColumnKind::Member { child, place: p, .. } if child == i && p == place))?);
     }
     Some(forced)
 }

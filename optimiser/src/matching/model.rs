@@ -31,12 +31,11 @@ pub fn build(pool: &Pool, active: &[usize], integer: bool, forced: &[usize]) -> 
     let mut lhs: Vec<Expression> = vec![Expression::default(); pool.rows.len()];
     let mut used = vec![false; pool.rows.len()];
     for (v, &c) in x.iter().zip(active) {
-        let column = &pool.columns[c];
-        objective.add_mul(column.coef, *v);
-        for &(r, a) in &column.rows {
+        objective.add_mul(pool.coef(c), *v);
+        pool.for_each_row(c, |r, a| {
             lhs[r].add_mul(a, *v);
             used[r] = true;
-        }
+        });
     }
     let mut problem = vars.minimise(objective).using(highs);
     let mut rows = Vec::new();

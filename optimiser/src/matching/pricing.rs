@@ -6,33 +6,45 @@
 //!    (clamped to the right sign: π ≤ 0 on `≤` rows), and price every column of
 //!    the pool: `rc_c = coef_c − Σ_r a_rc π_r`. Add the most negative few per
 //!    owner row and repeat until no column prices out (`rc_c < −1e-9·(1 + |LP|)`).
+//!    Reduced costs are computed on the fly, unit by unit, never stored for
+//!    the whole pool.
 //! 3. With that π, `L = Σ_r b_r π_r + Σ_c min(0, rc_c)` (forced columns count
 //!    `rc_c` in full) is a lower bound on every integer solution of the *full*
 //!    model: for any feasible x, `cost(x) = Σ_c rc_c x_c + Σ_r π_r (Ax)_r ≥
 //!    Σ_c rc_c x_c + Σ_r π_r b_r ≥ L`, and a solution that uses a column e
 //!    outside the restricted model has `cost(x) ≥ L + rc_e` when `rc_e ≥ 0`.
 //!    The bound is computed here from π, not read from HiGHS, so it holds
-//!    however inexact the LP duals are.
+//!    however inexact the LP duals are — and whatever round they come from,
+//!    so a run stopped during pricing still has a valid `L`. It needs the
+//!    *whole* pool: with an incomplete pool (the deadline passed while it
+//!    was being enumerated) pricing does not run at all.
 //! 4. Solve the restricted MIP to incumbent z. Every column left out with
 //!    `rc_e < z − L` (plus a safety margin) could still improve on z: add them
 //!    all and re-solve from z as a start. When none is left, z is optimal for
 //!    the full model; the reported bound is the MIP's dual bound, or
 //!    `L + min rc_e` over the left-out columns if that is lower (never below L).
 //!
-//! Under a time limit, LP pricing may use 30 % of it, the first MIP starts
-//! from a greedy incumbent, and a completion round that would more than
-//! quintuple the model is skipped: the incumbent is returned as `time_limit`
-//! (or `optimal` if its gap to the bound is already within tolerance).
+//! Under a time limit (a [`Deadline`] from the start of the whole solve): LP
+//! pricing starts no round after 30 % of the limit (but the first round may
+//! have 10 % of the limit from when it starts); every model build and HiGHS
+//! run is skipped once the deadline has passed and given only the time left;
+//! the first MIP starts from a greedy incumbent, which is also the answer if
+//! no MIP can run; and a completion round that would more than quintuple the
+//! model is skipped. The incumbent is then returned as `time_limit` (or
+//! `optimal` if its gap to the bound is already within tolerance).
 
 use std::time::{Duration, Instant};
 
-use crate::solver::{self, Call, SolveStatus, SolverError, Tuning};
+use crate::solver::{self, Call, Deadline, SolveStatus, SolverError, Tuning};
 
 /// A column prices out when its reduced cost is below `−PRICING_TOLERANCE ·
 /// (1 + |LP objective|)`. At 1e-7 (about £5 a column on the 500-child
 /// benchmark) thousands of columns stayed just below zero and took up to
 /// £97 off `L` (seed 3), doubling the columns the certificate re-admits.
 const PRICING_TOLERANCE: f64 = 1e-9;
+
+/// Options per owner the greedy fallback packs from when the pool is incomplete.
+const FALLBACK_PER_OWNER: usize = 10;
 
 /// HiGHS settings for the restricted MIPs (measured in BENCHMARKS.md).
 const MIP_TUNING: Tuning = Tuning {
@@ -50,7 +62,8 @@ pub struct Outcome {
     pub selected: Vec<usize>,
     /// Optimal, or stopped by the time limit.
     pub status: SolveStatus,
-    /// Proven lower bound on the model objective of the full pool.
+    /// Proven lower bound on the model objective of the full pool
+    /// (`−∞` when none beyond the caller's own was computed in time).
     pub bound: f64,
     /// Columns in the final model.
     pub columns_in_model: usize,
@@ -60,27 +73,16 @@ pub struct Outcome {
     pub lp_rounds: usize,
     /// MIP solves.
     pub mip_rounds: usize,
-    /// The Lagrangian (LP) bound L of the full model, model units.
+    /// The best Lagrangian (LP) bound L of the full model, model units
+    /// (`−∞` if no LP round finished).
     pub lp_bound: f64,
     /// Time spent building models.
     pub build: Duration,
     /// Time spent inside HiGHS.
     pub solve: Duration,
-}
-
-fn seconds_left(config: &MatchConfig, started: Instant) -> Option<f64> {
-    config
-        .solve
-        .time_limit
-        .map(|t| (t - started.elapsed().as_secs_f64()).max(0.0))
-}
-
-/// LP pricing may use at most 30 % of a time limit, leaving the rest to the MIP.
-fn pricing_time_spent(config: &MatchConfig, started: Instant) -> bool {
-    config
-        .solve
-        .time_limit
-        .is_some_and(|t| started.elapsed().as_secs_f64() > 0.3 * t)
+    /// Each incumbent as it was found (the greedy start, then each MIP): time
+    /// since `started`, its model objective and the model bound then.
+    pub progress: Vec<(Duration, f64, f64)>,
 }
 
 /// A feasible first incumbent: forced columns, then `Single` and `Together`
@@ -92,86 +94,161 @@ fn greedy_start(pool: &Pool, active: &[usize], forced: &[usize]) -> Vec<f64> {
     order.sort_by(|&a, &b| {
         let (fa, fb) = (forced.contains(&active[a]), forced.contains(&active[b]));
         fb.cmp(&fa)
-            .then(
-                pool.columns[active[a]]
-                    .coef
-                    .total_cmp(&pool.columns[active[b]].coef),
-            )
+            .then(pool.coef(active[a]).total_cmp(&pool.coef(active[b])))
             .then(a.cmp(&b))
     });
     for k in order {
-        let column = &pool.columns[active[k]];
+        let c = active[k];
         let packing = matches!(
-            column.kind,
+            pool.kind(c),
             ColumnKind::Single { .. } | ColumnKind::Together { .. }
         );
-        let is_forced = forced.contains(&active[k]);
+        let is_forced = forced.contains(&c);
         // Forced columns always; otherwise packing columns that beat leaving the unit unplaced.
-        if !is_forced && (!packing || column.coef >= 0.0) {
+        if !is_forced && (!packing || pool.coef(c) >= 0.0) {
             continue;
         }
-        if column
-            .rows
-            .iter()
-            .all(|&(r, a)| pool.rows[r].equality || room[r] >= a - 1e-9)
-        {
-            for &(r, a) in &column.rows {
-                room[r] -= a;
-            }
+        let mut fits = true;
+        pool.for_each_row(c, |r, a| {
+            fits &= pool.rows[r].equality || room[r] >= a - 1e-9;
+        });
+        if fits {
+            pool.for_each_row(c, |r, a| room[r] -= a);
             values[k] = 1.0;
         }
     }
     values
 }
 
-/// The first columns of each owner row (the pool lists them cheapest first).
-fn initial(pool: &Pool, per_owner: usize, forced: &[usize]) -> Vec<usize> {
+/// The first columns of each owner row (the pool lists them cheapest first),
+/// unit by unit.
+fn initial(pool: &Pool, units: usize, per_owner: usize, forced: &[usize]) -> Vec<usize> {
     let mut taken = vec![0usize; pool.rows.len()];
     let mut active = Vec::new();
-    for (c, column) in pool.columns.iter().enumerate() {
-        let is_spread = matches!(column.kind, super::columns::ColumnKind::Spread { .. });
-        if is_spread || forced.contains(&c) || taken[column.owner] < per_owner {
-            taken[column.owner] += 1;
-            active.push(c);
+    for u in 0..units {
+        let range = pool.unit_columns(u);
+        if pool.is_single_unit(u) {
+            // One owner (the child's row): its first columns.
+            let mut n = 0;
+            for c in range {
+                if forced.contains(&c) || n < per_owner {
+                    n += 1;
+                    active.push(c);
+                }
+            }
+            continue;
+        }
+        for c in range {
+            let is_spread = matches!(pool.kind(c), ColumnKind::Spread { .. });
+            let owner = pool.owner(c);
+            if is_spread || forced.contains(&c) || taken[owner] < per_owner {
+                taken[owner] += 1;
+                active.push(c);
+            }
         }
     }
     active
 }
 
-/// Reduced costs of every pool column under duals `pi`.
-fn reduced_costs(pool: &Pool, pi: &[f64]) -> Vec<f64> {
-    pool.columns
-        .iter()
-        .map(|c| c.coef - c.rows.iter().map(|&(r, a)| a * pi[r]).sum::<f64>())
-        .collect()
+/// One pricing pass over the whole pool under duals `pi`: the Lagrangian
+/// bound L(π) of step 3, and the columns to add (at most `per_owner` of the
+/// most negative per owner row, not yet in the model, below `−tolerance`),
+/// most negative first.
+fn price(
+    pool: &Pool,
+    units: usize,
+    pi: &[f64],
+    in_model: &[bool],
+    forced: &[usize],
+    tolerance: f64,
+    per_owner: usize,
+) -> (f64, Vec<usize>) {
+    let mut bound: f64 = pool.rows.iter().zip(pi).map(|(row, p)| row.rhs * p).sum();
+    let mut picked: Vec<(f64, usize)> = Vec::new();
+    let mut added = vec![0usize; pool.rows.len()];
+    let mut buf: Vec<(f64, usize)> = Vec::new();
+    for u in 0..units {
+        buf.clear();
+        pool.for_each_reduced_cost(u, pi, |c, rc| {
+            bound += if forced.contains(&c) { rc } else { rc.min(0.0) };
+            if !in_model[c] && rc < -tolerance {
+                buf.push((rc, c));
+            }
+        });
+        let order = |a: &(f64, usize), b: &(f64, usize)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
+        if pool.is_single_unit(u) {
+            // One owner: its `per_owner` most negative, without sorting them all.
+            if buf.len() > per_owner {
+                buf.select_nth_unstable_by(per_owner, order);
+                buf.truncate(per_owner);
+            }
+            picked.extend_from_slice(&buf);
+            continue;
+        }
+        buf.sort_by(order);
+        for &(rc, c) in &buf {
+            let owner = pool.owner(c);
+            if added[owner] < per_owner {
+                added[owner] += 1;
+                picked.push((rc, c));
+            }
+        }
+    }
+    picked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    (bound, picked.into_iter().map(|(_, c)| c).collect())
 }
 
-/// The Lagrangian bound L(π) of step 3.
-fn lagrangian_bound(pool: &Pool, pi: &[f64], rc: &[f64], forced: &[usize]) -> f64 {
-    let rows: f64 = pool.rows.iter().zip(pi).map(|(row, p)| row.rhs * p).sum();
-    let cols: f64 = rc
-        .iter()
-        .enumerate()
-        .map(|(c, &r)| if forced.contains(&c) { r } else { r.min(0.0) })
-        .sum();
-    rows + cols
+/// The left-out columns after a MIP: the least reduced cost among them, and
+/// those below `threshold` (`None` once there are more than `cap`).
+fn left_out(
+    pool: &Pool,
+    units: usize,
+    pi: &[f64],
+    in_model: &[bool],
+    threshold: f64,
+    cap: usize,
+) -> (f64, Option<Vec<usize>>) {
+    let mut least = f64::INFINITY;
+    let mut missing = Some(Vec::new());
+    for u in 0..units {
+        pool.for_each_reduced_cost(u, pi, |c, rc| {
+            if in_model[c] {
+                return;
+            }
+            least = least.min(rc);
+            if rc < threshold {
+                if let Some(m) = &mut missing {
+                    m.push(c);
+                    if m.len() > cap {
+                        missing = None;
+                    }
+                }
+            }
+        });
+    }
+    (least, missing)
 }
 
 /// Solves the full pool's model (see module doc) and returns the selected columns.
-/// `true_lower_bound` is a lower bound on the objective *with* its constant
-/// `constant`, used to turn the relative gap into HiGHS' absolute gap.
+/// `units` is the number of units; `true_lower_bound` is a lower bound on the
+/// objective *with* its constant `constant`, used to turn the relative gap
+/// into HiGHS' absolute gap. `started` is when the whole solve started and
+/// `deadline` when its time limit runs out.
+#[allow(clippy::too_many_arguments)]
 pub fn solve(
     pool: &Pool,
+    units: usize,
     config: &MatchConfig,
     forced: &[usize],
     constant: f64,
     true_lower_bound: f64,
+    started: Instant,
+    deadline: &Deadline,
 ) -> Result<Outcome, SolverError> {
-    let started = Instant::now();
     let mut out = Outcome {
         selected: forced.to_vec(),
         status: SolveStatus::Optimal,
-        bound: 0.0,
+        bound: f64::NEG_INFINITY,
         columns_in_model: 0,
         rows_in_model: 0,
         lp_rounds: 0,
@@ -179,40 +256,62 @@ pub fn solve(
         lp_bound: f64::NEG_INFINITY,
         build: Duration::ZERO,
         solve: Duration::ZERO,
+        progress: Vec::new(),
     };
-    if pool.columns.is_empty() {
+    if !pool.complete() {
+        // The deadline passed while the pool was being enumerated: no
+        // pricing (L needs every column), only a greedy incumbent.
+        let active = initial(pool, units, FALLBACK_PER_OWNER, forced);
+        let start = greedy_start(pool, &active, forced);
+        out.selected = chosen(&active, &start);
+        out.status = SolveStatus::TimeLimit;
+        out.columns_in_model = active.len();
+        let z = out.selected.iter().map(|&c| pool.coef(c)).sum();
+        out.progress.push((started.elapsed(), z, f64::NEG_INFINITY));
+        return Ok(out);
+    }
+    if pool.column_count() == 0 {
+        out.bound = 0.0;
         return Ok(out);
     }
     let (mut active, per_owner) = match config.strategy {
-        Strategy::Full => ((0..pool.columns.len()).collect::<Vec<_>>(), 0),
+        Strategy::Full => (
+            (0..units)
+                .flat_map(|u| pool.unit_columns(u))
+                .collect::<Vec<_>>(),
+            0,
+        ),
         Strategy::Pricing {
             initial_per_owner,
             add_per_owner,
         } => (
-            initial(pool, initial_per_owner, forced),
+            initial(pool, units, initial_per_owner, forced),
             add_per_owner.max(1),
         ),
     };
-    let mut in_model = vec![false; pool.columns.len()];
+    let mut in_model = vec![false; pool.id_space()];
     active.iter().for_each(|&c| in_model[c] = true);
 
     // Phase 1: LP column generation (skipped by the full strategy).
     let mut pi = vec![0.0; pool.rows.len()];
-    let mut rc = reduced_costs(pool, &pi);
     let mut lower = f64::NEG_INFINITY;
     if matches!(config.strategy, Strategy::Pricing { .. }) {
+        let pricing_deadline = pricing_deadline(config, started);
         loop {
+            if pricing_deadline.expired() {
+                break;
+            }
             let t = Instant::now();
             let built = model::build(pool, &active, false, forced);
             out.build += t.elapsed();
+            if pricing_deadline.expired() {
+                break;
+            }
             let lp = match solver::run(
                 built.problem,
                 Call {
                     options: &config.solve,
-                    seconds_left: config
-                        .solve
-                        .time_limit
-                        .map(|t| (0.3 * t - started.elapsed().as_secs_f64()).max(0.01)),
+                    seconds_left: pricing_deadline.seconds_left(),
                     mip_abs_gap: None,
                     start: None,
                     tuning: Tuning::default(),
@@ -227,61 +326,61 @@ pub fn solve(
             out.lp_rounds += 1;
             pi.iter_mut().for_each(|p| *p = 0.0);
             for (m, &r) in built.rows.iter().enumerate() {
-                let d = lp.row_duals[m];
+                let d = lp.row_duals.get(m).copied().unwrap_or(0.0);
                 pi[r] = if pool.rows[r].equality { d } else { d.min(0.0) };
             }
-            rc = reduced_costs(pool, &pi);
-            lower = lagrangian_bound(pool, &pi, &rc, forced);
             // Tight on purpose: a left-out column with a slightly negative
             // reduced cost is not added but counts in full against L.
             let tolerance = PRICING_TOLERANCE * (1.0 + lp.objective.abs());
-            let mut best: Vec<(f64, usize)> = (0..pool.columns.len())
-                .filter(|&c| !in_model[c] && rc[c] < -tolerance)
-                .map(|c| (rc[c], c))
-                .collect();
-            if best.is_empty() || pricing_time_spent(config, started) {
+            let (l, best) = price(pool, units, &pi, &in_model, forced, tolerance, per_owner);
+            lower = l;
+            out.lp_bound = out.lp_bound.max(l);
+            if best.is_empty() || pricing_deadline.expired() {
                 break;
             }
-            best.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-            let mut added = vec![0usize; pool.rows.len()];
-            for (_, c) in best {
-                let owner = pool.columns[c].owner;
-                if added[owner] < per_owner {
-                    added[owner] += 1;
-                    in_model[c] = true;
-                    active.push(c);
-                }
+            for c in best {
+                in_model[c] = true;
+                active.push(c);
             }
         }
     }
+    // Valid whatever happens next: the best L over the rounds.
+    out.bound = out.lp_bound;
 
-    out.lp_bound = lower;
     // Phase 2: restricted MIP, completed until the certificate holds.
     let abs_gap =
         config.solve.mip_rel_gap.max(0.0) * true_lower_bound.max(lower + constant).max(1.0);
-    let mut start: Option<Vec<f64>> = Some(greedy_start(pool, &active, forced));
+    let start_values = greedy_start(pool, &active, forced);
+    out.selected = chosen(&active, &start_values);
+    out.status = SolveStatus::TimeLimit;
+    out.columns_in_model = active.len();
+    let z0 = out.selected.iter().map(|&c| pool.coef(c)).sum();
+    out.progress.push((started.elapsed(), z0, out.bound));
+    let mut start: Option<Vec<f64>> = Some(start_values);
     loop {
+        if deadline.expired() {
+            return Ok(out);
+        }
         let t = Instant::now();
         let built = model::build(pool, &active, true, forced);
         out.build += t.elapsed();
-        out.rows_in_model = built.rows.len();
-        out.columns_in_model = active.len();
+        if deadline.expired() {
+            return Ok(out);
+        }
         let mip = match solver::run(
             built.problem,
             Call {
                 options: &config.solve,
-                seconds_left: seconds_left(config, started),
+                seconds_left: deadline.seconds_left(),
                 mip_abs_gap: Some(abs_gap),
                 start: start.as_deref(),
                 tuning: MIP_TUNING,
             },
         ) {
             Ok(mip) => mip,
-            // A completion round that ran out of time before loading its start:
-            // keep the previous round's incumbent, which is feasible.
-            Err(SolverError::NoSolution(_))
-                if out.mip_rounds > 0 && config.solve.time_limit.is_some() =>
-            {
+            // A round that ran out of time before loading its start: keep
+            // the previous incumbent (greedy or MIP), which is feasible.
+            Err(SolverError::NoSolution(_)) if config.solve.time_limit.is_some() => {
                 out.status = SolveStatus::TimeLimit;
                 return Ok(out);
             }
@@ -289,39 +388,56 @@ pub fn solve(
         };
         out.solve += mip.elapsed;
         out.mip_rounds += 1;
-        out.selected = active
-            .iter()
-            .zip(&mip.columns)
-            .filter(|(_, &v)| v > 0.5)
-            .map(|(&c, _)| c)
-            .collect();
+        out.rows_in_model = built.rows.len();
+        out.columns_in_model = active.len();
+        out.selected = chosen(&active, &mip.columns);
         out.status = mip.status;
-        let left_out = || (0..pool.columns.len()).filter(|&c| !in_model[c]);
-        let min_left_out = left_out().map(|c| rc[c]).fold(f64::INFINITY, f64::min);
-        // Valid lower bounds on the full model: L always; the MIP's bound
-        // where no left-out column could beat it.
-        out.bound = if min_left_out.is_finite() {
-            mip.bound.min(lower + min_left_out.max(0.0))
+        // `solver::run` reports the objective as the bound when HiGHS has no
+        // finite dual bound; a run stopped by the limit has then proven nothing.
+        let mip_bound = if mip.status != SolveStatus::Optimal && mip.bound >= mip.objective {
+            f64::NEG_INFINITY
         } else {
             mip.bound
-        }
-        .max(lower);
-        if mip.status != SolveStatus::Optimal || matches!(config.strategy, Strategy::Full) {
+        };
+        if matches!(config.strategy, Strategy::Full) {
+            out.bound = mip_bound;
+            out.progress
+                .push((started.elapsed(), mip.objective, out.bound));
             return Ok(out);
         }
         let threshold = mip.objective - lower + 1e-9 * (1.0 + mip.objective.abs());
-        let missing: Vec<usize> = left_out().filter(|&c| rc[c] < threshold).collect();
-        if missing.is_empty() {
-            return Ok(out);
-        }
         // Under a time limit, a completion round that would multiply the model
-        // cannot finish: return the incumbent, optimal only if the gap is proven.
-        if config.solve.time_limit.is_some() && missing.len() > 4 * active.len() {
-            if out.bound < mip.objective - abs_gap {
-                out.status = SolveStatus::TimeLimit;
-            }
+        // cannot finish: the left-out columns are then only counted.
+        let cap = if config.solve.time_limit.is_some() {
+            4 * active.len()
+        } else {
+            usize::MAX
+        };
+        let (min_left_out, missing) = left_out(pool, units, &pi, &in_model, threshold, cap);
+        // Valid lower bounds on the full model: L always; the MIP's bound
+        // where no left-out column could beat it.
+        out.bound = if min_left_out.is_finite() {
+            mip_bound.min(lower + min_left_out.max(0.0))
+        } else {
+            mip_bound
+        }
+        .max(out.lp_bound);
+        out.progress
+            .push((started.elapsed(), mip.objective, out.bound));
+        if mip.status != SolveStatus::Optimal {
             return Ok(out);
         }
+        let missing = match missing {
+            Some(m) if m.is_empty() => return Ok(out),
+            Some(m) => m,
+            None => {
+                // Return the incumbent, optimal only if the gap is proven.
+                if out.bound < mip.objective - abs_gap {
+                    out.status = SolveStatus::TimeLimit;
+                }
+                return Ok(out);
+            }
+        };
         let mut values = mip.columns.clone();
         for c in missing {
             in_model[c] = true;
@@ -330,4 +446,26 @@ pub fn solve(
         }
         start = Some(values);
     }
+}
+
+/// The active columns set to 1 in `values`.
+fn chosen(active: &[usize], values: &[f64]) -> Vec<usize> {
+    active
+        .iter()
+        .zip(values)
+        .filter(|(_, &v)| v > 0.5)
+        .map(|(&c, _)| c)
+        .collect()
+}
+
+/// When LP pricing stops starting rounds: 30 % of the time limit after the
+/// solve started, but at least 10 % of it from now (enumeration may have
+/// used much of the first 30 %), and never past the limit.
+fn pricing_deadline(config: &MatchConfig, started: Instant) -> Deadline {
+    let Some(t) = config.solve.time_limit else {
+        return Deadline::never();
+    };
+    let elapsed = started.elapsed().as_secs_f64();
+    let seconds = (0.3 * t).max(elapsed + 0.1 * t).min(t);
+    Deadline::after(started, Some(seconds))
 }

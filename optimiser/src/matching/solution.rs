@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::dataset::{Dataset, PlaceIdx};
 use crate::solver::SolveStatus;
 
-use super::columns::{members_fit, ColumnKind, Pair, Pool, Unit};
+use super::columns::{members_fit, ColumnKind, PairTable, Pool, Unit};
 use super::MatchConfig;
 
 /// One child's placement.
@@ -95,9 +95,17 @@ pub struct Breakdown {
 /// The size of the model and how it was solved.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ModelStats {
-    /// Eligible child–place pairs.
+    /// Eligible child–place pairs (of the children enumerated).
     pub eligible_pairs: usize,
-    /// Columns of the full model.
+    /// Whether every child's eligible places were enumerated and every
+    /// column built before the time limit. When `false`, the full model was
+    /// never seen: the answer is a greedy plan over the columns built, and
+    /// `bound` is the counting bound (see [`crate::matching`]).
+    pub enumeration_complete: bool,
+    /// Children whose eligible places were enumerated (the first ones, in
+    /// dataset order; all of them when `enumeration_complete`).
+    pub children_enumerated: usize,
+    /// Columns of the full model (of the pool built, when incomplete).
     pub columns_total: usize,
     /// Columns handed to HiGHS in the final model.
     pub columns_in_model: usize,
@@ -107,10 +115,28 @@ pub struct ModelStats {
     pub lp_rounds: usize,
     /// MIP solves.
     pub mip_rounds: usize,
-    /// Lower bound from the LP relaxation of the full model (with the objective constant).
+    /// The counting bound: every child costs at least `min(w_unplaced, its
+    /// cheapest eligible cost)`, and at most Σ free places children are placed.
+    pub counting_bound: f64,
+    /// The best Lagrangian (LP) bound of the full model (with the objective
+    /// constant); the counting bound when no LP round finished in time.
     pub lp_bound: f64,
     /// Time building the pool and the models, ms.
     pub build_ms: f64,
+    /// Each incumbent as it was found (the greedy plan, then each MIP), with
+    /// the bound proven by then: time since the start, objective, bound.
+    pub progress: Vec<Progress>,
+}
+
+/// One incumbent of a solve, as it was found.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Progress {
+    /// Time since the solve started, ms.
+    pub ms: f64,
+    /// The incumbent's objective.
+    pub objective: f64,
+    /// The best bound proven by then.
+    pub bound: f64,
 }
 
 /// A batch solve's answer.
@@ -120,9 +146,10 @@ pub struct MatchSolution {
     pub status: SolveStatus,
     /// Objective: Σ placement costs + w_unplaced × unplaced.
     pub objective: f64,
-    /// Best proven lower bound on the objective.
+    /// A proven lower bound on the optimum of the full model (see
+    /// [`crate::matching`], "Bounds"): never above `objective`.
     pub bound: f64,
-    /// `(objective − bound) / objective` (0 when the objective is 0).
+    /// `(objective − bound) / max(|objective|, 1)` ([`crate::solver::relative_gap`]).
     pub gap: f64,
     /// Time inside HiGHS, ms.
     pub solve_ms: f64,
@@ -145,7 +172,7 @@ pub struct MatchSolution {
 pub fn decode(data: &Dataset, pool: &Pool, selected: &[usize]) -> Vec<Option<PlaceIdx>> {
     let mut placement = vec![None; data.children.len()];
     for &c in selected {
-        match pool.columns[c].kind {
+        match pool.kind(c) {
             ColumnKind::Single { child, place } | ColumnKind::Member { child, place, .. } => {
                 placement[child] = Some(place)
             }
@@ -164,7 +191,6 @@ pub fn decode(data: &Dataset, pool: &Pool, selected: &[usize]) -> Vec<Option<Pla
 pub(super) fn report(
     data: &Dataset,
     config: &MatchConfig,
-    pairs: &[Vec<Pair>],
     pool: &Pool,
     units: &[Unit],
     placement: Vec<Option<PlaceIdx>>,
@@ -204,7 +230,7 @@ pub(super) fn report(
     breakdown.children_unplaced = data.children.len() - assignments.len();
     breakdown.unplaced_penalty = w.unplaced * breakdown.children_unplaced as f64;
     breakdown.siblings = siblings(data, &placement);
-    let unplaced = unplaced_reasons(data, pairs, pool, units, &placement, status);
+    let unplaced = unplaced_reasons(data, pool, units, &placement, status);
     let gap = crate::solver::relative_gap(objective, bound);
     MatchSolution {
         status,
@@ -258,7 +284,6 @@ fn room_left(data: &Dataset, placement: &[Option<PlaceIdx>]) -> Vec<u32> {
 
 fn unplaced_reasons(
     data: &Dataset,
-    pairs: &[Vec<Pair>],
     pool: &Pool,
     units: &[Unit],
     placement: &[Option<PlaceIdx>],
@@ -274,15 +299,19 @@ fn unplaced_reasons(
         if members.iter().any(|&i| placement[i].is_some()) {
             continue;
         }
-        let reason = if members.iter().any(|&i| pairs[i].is_empty()) {
+        let pairs = &pool.pairs;
+        let reason = if members.iter().any(|&i| pairs.none_eligible(i)) {
             UnplacedReason::NoEligiblePlace
-        } else if pool.by_unit[u].is_empty() {
+        } else if !pool.unit_built(u) || members.iter().any(|&i| !pairs.enumerated(i)) {
+            // The deadline passed before this unit's options were enumerated.
+            UnplacedReason::NotPlacedWithinTimeLimit
+        } else if pool.unit_columns(u).is_empty() {
             UnplacedReason::SiblingsCannotBeKeptTogether
         } else if status == SolveStatus::TimeLimit {
             UnplacedReason::NotPlacedWithinTimeLimit
         } else {
             // Is some option still open (room for the whole unit) at a cost above the penalty?
-            let open = pool.by_unit[u].iter().any(|&c| match pool.columns[c].kind {
+            let open = pool.unit_columns(u).any(|c| match pool.kind(c) {
                 ColumnKind::Single { place, .. } => room[place] >= 1,
                 ColumnKind::Together { place, group } => {
                     room[place] as usize >= data.sibling_groups[group].members.len()
@@ -318,7 +347,7 @@ fn unplaced_reasons(
 /// room left after the placement.
 fn spread_fits(
     data: &Dataset,
-    pairs: &[Vec<Pair>],
+    pairs: &PairTable,
     members: &[usize],
     k: usize,
     room: &[u32],
@@ -326,9 +355,9 @@ fn spread_fits(
     let options: Vec<Vec<PlaceIdx>> = members
         .iter()
         .map(|&i| {
-            pairs[i]
-                .iter()
-                .map(|p| p.place)
+            pairs
+                .of(i)
+                .map(|(j, _)| j)
                 .filter(|&j| data.places[j].constellation() == Some(k))
                 .collect()
         })
