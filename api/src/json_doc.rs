@@ -387,9 +387,7 @@ mod tests {
 
     #[test]
     fn unknown_missing_and_top_level_problems_are_all_reported() {
-        let text = format!(
-            r#"{{"version":"1","colour":"red","carers":{{}},"children":[{{"id":"K","authority":"A1","age":3,"name":"Al"}}]}}"#
-        );
+        let text = r#"{"version":"1","colour":"red","carers":{},"children":[{"id":"K","authority":"A1","age":3,"name":"Al"}]}"#.to_string();
         let p = problems(&text);
         let got: Vec<(&str, Option<&str>)> = p
             .iter()
