@@ -66,8 +66,10 @@
 //! # Storage
 //!
 //! Memory grows with the eligible pairs, not with children × places, and at
-//! 12 bytes a pair: each pair is a `u32` place index and its exact `f64` cost
-//! (`km` is recomputed when a pair is reported). A child placed on their own
+//! 4 bytes a pair: each pair is a `u32` place index; its cost `c_ij` is
+//! recomputed from the place's weekly cost and the haversine distance
+//! whenever it is needed, by the same expression as at enumeration, so the
+//! model's coefficients are exact and the same at every use. A child placed on their own
 //! has no stored columns: the column `x_ij` *is* the pair (its rows are always
 //! the child's row and place *j*'s capacity row, its coefficient `c_ij −
 //! w_unplaced`). Group columns (`z`, `u`, `m`) are stored in 32 bytes each,
