@@ -83,8 +83,8 @@
 //! [`solve`] and covers every step: enumeration stops between children, pool
 //! building between units, LP pricing starts no round after 30 % of the limit
 //! (the first may have 10 % of the limit from when it starts), and no model is
-//! built or handed to HiGHS once the limit is spent; HiGHS gets only the time
-//! left. The answer is then the best incumbent found (the greedy plan, or the
+//! built or handed to HiGHS once the limit is spent; HiGHS gets the time left
+//! less 6 % of the limit (it notices its limit late on large models). The answer is then the best incumbent found (the greedy plan, or the
 //! last MIP's), checked by [`crate::checker`] like any other, with status
 //! `time_limit` unless the bound proves it optimal within the gap. Leaving
 //! every child unplaced is always feasible, so there is always an answer.

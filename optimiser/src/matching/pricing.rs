@@ -27,7 +27,8 @@
 //! Under a time limit (a [`Deadline`] from the start of the whole solve): LP
 //! pricing starts no round after 30 % of the limit (but the first round may
 //! have 10 % of the limit from when it starts); every model build and HiGHS
-//! run is skipped once the deadline has passed and given only the time left;
+//! run is skipped once the deadline has passed, and HiGHS is given the time
+//! left less 6 % of the limit (it notices its limit late on large models);
 //! the first MIP starts from a greedy incumbent, which is also the answer if
 //! no MIP can run; and a completion round that would more than quintuple the
 //! model is skipped. The incumbent is then returned as `time_limit` (or
