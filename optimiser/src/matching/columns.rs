@@ -3,10 +3,11 @@
 //! [`crate::matching`]; this file enumerates it sparsely: eligible pairs only,
 //! found through the spatial index.
 //!
-//! Storage grows with the eligible pairs, at 12 bytes a pair and nothing more
+//! Storage grows with the eligible pairs, at 4 bytes a pair and nothing more
 //! for a single child's column:
 //! - [`PairTable`] holds every enumerated child's eligible places in one
-//!   compressed table (a `u32` place index and the exact `f64` cost a pair);
+//!   compressed table (a `u32` place index a pair; the cost is recomputed
+//!   when needed, by the same formula, so it is bit for bit the same);
 //! - a `Single` column *is* its pair: its id is the pair's position in the
 //!   table, its rows are always its child's row and its place's capacity row,
 //!   and its coefficient is `cost − w_unplaced`, so nothing is stored for it;
@@ -95,33 +96,36 @@ fn for_each_eligible(
 }
 
 /// Every enumerated child's eligible places, cheapest first (ties by place
-/// index), in one compressed table: 12 bytes a pair.
+/// index), in one compressed table: a `u32` place index a pair (4 bytes).
+/// Costs are recomputed on demand with [`Weights::pair_cost`] and the
+/// haversine distance, exactly as at enumeration.
 ///
 /// Children are enumerated in index order until the deadline; a child past
 /// [`PairTable::enumerated`] has no entry (not "no eligible place").
-#[derive(Debug, Clone, Default)]
-pub struct PairTable {
+#[derive(Debug, Clone)]
+pub struct PairTable<'a> {
+    data: &'a Dataset,
+    weights: Weights,
     /// Child `i`'s pairs are `start[i]..start[i + 1]`.
     start: Vec<usize>,
     place: Vec<u32>,
-    cost: Vec<f64>,
-    children: usize,
 }
 
-impl PairTable {
+impl<'a> PairTable<'a> {
     /// Enumerates every child's eligible pairs, stopping (between children)
     /// when `deadline` has passed. The caller has checked that place indices
     /// fit in a `u32`.
     pub fn enumerate(
-        data: &Dataset,
+        data: &'a Dataset,
         index: &SpatialIndex,
         weights: &Weights,
         deadline: &Deadline,
-    ) -> PairTable {
+    ) -> PairTable<'a> {
         let mut table = PairTable {
+            data,
+            weights: *weights,
             start: vec![0],
-            children: data.children.len(),
-            ..PairTable::default()
+            place: Vec::new(),
         };
         let mut buf: Vec<(f64, u32)> = Vec::new();
         for i in 0..data.children.len() {
@@ -133,18 +137,23 @@ impl PairTable {
                 buf.push((weights.pair_cost(data.places[j].weekly_cost, km), j as u32))
             });
             buf.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-            table.cost.extend(buf.iter().map(|p| p.0));
             table.place.extend(buf.iter().map(|p| p.1));
-            table.start.push(table.cost.len());
+            table.start.push(table.place.len());
         }
-        table.cost.shrink_to_fit();
         table.place.shrink_to_fit();
         table
     }
 
+    /// `c(i, j)`: the cost of child `i` at place `j`, computed as at enumeration.
+    pub fn pair_cost(&self, i: ChildIdx, j: PlaceIdx) -> f64 {
+        let place = &self.data.places[j];
+        let km = self.data.children[i].anchor.distance_km(&place.location);
+        self.weights.pair_cost(place.weekly_cost, km)
+    }
+
     /// Whether every child was enumerated before the deadline.
     pub fn complete(&self) -> bool {
-        self.enumerated_children() == self.children
+        self.enumerated_children() == self.data.children.len()
     }
 
     /// How many children (the first ones, in index order) were enumerated.
@@ -167,7 +176,10 @@ impl PairTable {
 
     /// Child `i`'s (place, cost) pairs, cheapest first.
     pub fn of(&self, i: ChildIdx) -> impl Iterator<Item = (PlaceIdx, f64)> + '_ {
-        self.range(i).map(|p| (self.place(p), self.cost[p]))
+        self.range(i).map(move |p| {
+            let j = self.place(p);
+            (j, self.pair_cost(i, j))
+        })
     }
 
     /// Whether child `i` was enumerated and has no eligible place.
@@ -177,7 +189,9 @@ impl PairTable {
 
     /// Child `i`'s cheapest eligible cost, if enumerated and any.
     pub fn cheapest(&self, i: ChildIdx) -> Option<f64> {
-        self.range(i).next().map(|p| self.cost[p])
+        self.range(i)
+            .next()
+            .map(|p| self.pair_cost(i, self.place(p)))
     }
 
     /// The place of pair `p`.
@@ -187,7 +201,7 @@ impl PairTable {
 
     /// The cost of pair `p`.
     pub fn cost(&self, p: usize) -> f64 {
-        self.cost[p]
+        self.pair_cost(self.child_of(p), self.place(p))
     }
 
     /// The child of pair `p`.
@@ -197,12 +211,12 @@ impl PairTable {
 
     /// Pairs enumerated.
     pub fn len(&self) -> usize {
-        self.cost.len()
+        self.place.len()
     }
 
     /// Whether no pair was enumerated.
     pub fn is_empty(&self) -> bool {
-        self.cost.is_empty()
+        self.place.is_empty()
     }
 }
 
@@ -324,10 +338,10 @@ pub struct Row {
 /// on their own is that child's `Single` column (pairs of grouped children are
 /// not columns); `pairs.len() + k` is the `k`-th stored group column. The
 /// columns of each unit are one contiguous range of ids ([`Pool::unit_columns`]).
-#[derive(Debug, Clone, Default)]
-pub struct Pool {
+#[derive(Debug, Clone)]
+pub struct Pool<'a> {
     /// The eligible pairs (and the single children's columns).
-    pub pairs: PairTable,
+    pub pairs: PairTable<'a>,
     stored: Vec<Stored>,
     spread_rows: Vec<(u32, f64)>,
     /// All rows.
@@ -341,7 +355,7 @@ pub struct Pool {
     w_unplaced: f64,
 }
 
-impl Pool {
+impl Pool<'_> {
     fn row(&mut self, key: RowKey, rhs: f64, equality: bool) -> usize {
         if let Some(&r) = self.row_ix.get(&key) {
             return r;
@@ -514,10 +528,15 @@ impl Pool {
         }
         if range.start < self.pairs.len() {
             // A single child: every column shares the child row.
-            let child_pi = pi[self.child_row[self.pairs.child_of(range.start)] as usize];
+            let child = self.pairs.child_of(range.start);
+            let child_pi = pi[self.child_row[child] as usize];
             for p in range {
-                let cap = pi[self.cap_row[self.pairs.place(p)] as usize];
-                f(p, self.pairs.cost(p) - self.w_unplaced - child_pi - cap);
+                let j = self.pairs.place(p);
+                let cap = pi[self.cap_row[j] as usize];
+                f(
+                    p,
+                    self.pairs.pair_cost(child, j) - self.w_unplaced - child_pi - cap,
+                );
             }
         } else {
             for c in range {
@@ -529,21 +548,25 @@ impl Pool {
 
 /// Builds the full column pool for `units` from the eligible pairs, stopping
 /// (between units) when `deadline` has passed; see [`Pool::complete`].
-pub fn build_pool(
+pub fn build_pool<'a>(
     data: &Dataset,
-    pairs: PairTable,
+    pairs: PairTable<'a>,
     units: &[Unit],
     weights: &Weights,
     deadline: &Deadline,
-) -> Pool {
+) -> Pool<'a> {
     let mut pool = Pool {
         pairs,
+        stored: Vec::new(),
+        spread_rows: Vec::new(),
+        rows: Vec::new(),
+        row_ix: HashMap::new(),
         child_row: vec![NO_ROW; data.children.len()],
         group_row: vec![NO_ROW; data.sibling_groups.len()],
         cap_row: vec![NO_ROW; data.places.len()],
         by_unit: vec![0..0; units.len()],
+        built_units: 0,
         w_unplaced: weights.unplaced,
-        ..Pool::default()
     };
     let w_u = weights.unplaced;
     for (u, unit) in units.iter().enumerate() {
@@ -612,10 +635,13 @@ fn group_columns(pool: &mut Pool, data: &Dataset, g: GroupIdx, w_u: f64) {
         return;
     }
     for (k, constellation) in data.constellations.iter().enumerate() {
+        // Filter by constellation first: a cost is a haversine away.
         let in_k = |pairs: &PairTable, i: ChildIdx| -> Vec<(PlaceIdx, f64)> {
             pairs
-                .of(i)
-                .filter(|&(j, _)| data.places[j].constellation() == Some(k))
+                .range(i)
+                .map(|p| pairs.place(p))
+                .filter(|&j| data.places[j].constellation() == Some(k))
+                .map(|j| (j, pairs.pair_cost(i, j)))
                 .collect()
         };
         let member_pairs: Vec<Vec<(PlaceIdx, f64)>> = group

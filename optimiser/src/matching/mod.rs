@@ -66,8 +66,10 @@
 //! # Storage
 //!
 //! Memory grows with the eligible pairs, not with children × places, and at
-//! 12 bytes a pair: each pair is a `u32` place index and its exact `f64` cost
-//! (`km` is recomputed when a pair is reported). A child placed on their own
+//! 4 bytes a pair: each pair is a `u32` place index; its cost `c_ij` is
+//! recomputed from the place's weekly cost and the haversine distance
+//! whenever it is needed, by the same expression as at enumeration, so the
+//! model's coefficients are exact and the same at every use. A child placed on their own
 //! has no stored columns: the column `x_ij` *is* the pair (its rows are always
 //! the child's row and place *j*'s capacity row, its coefficient `c_ij −
 //! w_unplaced`). Group columns (`z`, `u`, `m`) are stored in 32 bytes each,
@@ -81,8 +83,8 @@
 //! [`solve`] and covers every step: enumeration stops between children, pool
 //! building between units, LP pricing starts no round after 30 % of the limit
 //! (the first may have 10 % of the limit from when it starts), and no model is
-//! built or handed to HiGHS once the limit is spent; HiGHS gets only the time
-//! left. The answer is then the best incumbent found (the greedy plan, or the
+//! built or handed to HiGHS once the limit is spent; HiGHS gets the time left
+//! less 6 % of the limit (it notices its limit late on large models). The answer is then the best incumbent found (the greedy plan, or the
 //! last MIP's), checked by [`crate::checker`] like any other, with status
 //! `time_limit` unless the bound proves it optimal within the gap. Leaving
 //! every child unplaced is always feasible, so there is always an answer.
