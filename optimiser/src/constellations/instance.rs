@@ -78,7 +78,7 @@ impl Instance {
     }
 
     /// [`Instance::build`], abandoned once `deadline` passes: `Err` then
-    /// holds the [`Instance::skeleton`] of the pool instead (there are about
+    /// holds the skeleton (`Instance::skeleton`) of the pool instead (there are about
     /// `households × candidates` pairs when everyone lives close together,
     /// and building them is part of the time limit).
     pub fn build_until(

@@ -23,7 +23,7 @@ use crate::eligibility;
 use crate::geography::SpatialIndex;
 use crate::solver::Deadline;
 
-use super::Weights;
+use super::{MatchError, Weights};
 
 /// One eligible (child, place) pair with its distance and cost.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -95,6 +95,11 @@ fn for_each_eligible(
     }
 }
 
+/// The most eligible (child, place) pairs batch placement stores: 250
+/// million, 1 GB at 4 bytes a pair (the 16,000-child stock of BENCHMARKS.md
+/// has 27 million).
+pub const MAX_ELIGIBLE_PAIRS: usize = 250_000_000;
+
 /// Every enumerated child's eligible places, cheapest first (ties by place
 /// index), in one compressed table: a `u32` place index a pair (4 bytes).
 /// Costs are recomputed on demand with [`Weights::pair_cost`] and the
@@ -114,13 +119,15 @@ pub struct PairTable<'a> {
 impl<'a> PairTable<'a> {
     /// Enumerates every child's eligible pairs, stopping (between children)
     /// when `deadline` has passed. The caller has checked that place indices
-    /// fit in a `u32`.
+    /// fit in a `u32`. More than [`MAX_ELIGIBLE_PAIRS`] pairs is refused
+    /// ([`MatchError::TooLarge`]) before they are stored, so memory stays
+    /// bounded whatever the dataset and whether or not a time limit is set.
     pub fn enumerate(
         data: &'a Dataset,
         index: &SpatialIndex,
         weights: &Weights,
         deadline: &Deadline,
-    ) -> PairTable<'a> {
+    ) -> Result<PairTable<'a>, MatchError> {
         let mut table = PairTable {
             data,
             weights: *weights,
@@ -136,12 +143,20 @@ impl<'a> PairTable<'a> {
             for_each_eligible(data, index, i, |j, km| {
                 buf.push((weights.pair_cost(data.places[j].weekly_cost, km), j as u32))
             });
+            if table.place.len() + buf.len() > MAX_ELIGIBLE_PAIRS {
+                return Err(MatchError::TooLarge(format!(
+                    "more than {MAX_ELIGIBLE_PAIRS} eligible (child, place) pairs after {} of {} children: \
+                     split the dataset by region or set children's max_distance_km",
+                    i + 1,
+                    data.children.len()
+                )));
+            }
             buf.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
             table.place.extend(buf.iter().map(|p| p.1));
             table.start.push(table.place.len());
         }
         table.place.shrink_to_fit();
-        table
+        Ok(table)
     }
 
     /// `c(i, j)`: the cost of child `i` at place `j`, computed as at enumeration.

@@ -138,6 +138,7 @@ use crate::geography::SpatialIndex;
 use crate::limits::{self, ErrorClass, InvalidOption};
 use crate::solver::{Deadline, SolveOptions, SolverError};
 
+pub use columns::MAX_ELIGIBLE_PAIRS;
 pub use columns::{child_pairs, eligible_pairs, Pair, PairTable};
 pub use solution::{
     Assignment, Breakdown, MatchSolution, ModelStats, Progress, SiblingOutcome, Unplaced,
@@ -290,7 +291,7 @@ pub fn solve(data: &Dataset, config: &MatchConfig) -> Result<MatchSolution, Matc
     let deadline = Deadline::after(started, config.solve.time_limit);
     check_size(data)?;
     let index = SpatialIndex::new(data.places.iter().map(|p| &p.location));
-    let pairs = PairTable::enumerate(data, &index, &config.weights, &deadline);
+    let pairs = PairTable::enumerate(data, &index, &config.weights, &deadline)?;
     let units = units(data);
     let pool = build_pool(data, pairs, &units, &config.weights, &deadline);
     let forced = match &config.fixed {
