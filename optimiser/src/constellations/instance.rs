@@ -61,6 +61,12 @@ pub struct Instance {
     pub capacity: Option<(f64, f64)>,
 }
 
+/// The most household–hub pairs within reach a plan stores (20 million,
+/// about 1.1 GB at 56 bytes a pair; 2,000 households all within reach of
+/// each other have 4 million). Past it, planning stops with
+/// [`super::FormationError::TooLarge`] rather than take memory without bound.
+pub const MAX_PAIRS_WITHIN_REACH: usize = 20_000_000;
+
 impl Instance {
     /// Builds the instance: `candidates` are place indices (from
     /// [`super::hub_candidates`]).
@@ -77,7 +83,8 @@ impl Instance {
         .unwrap_or_else(|skeleton| *skeleton)
     }
 
-    /// [`Instance::build`], abandoned once `deadline` passes: `Err` then
+    /// [`Instance::build`], abandoned once `deadline` passes or the pairs
+    /// pass [`MAX_PAIRS_WITHIN_REACH`]: `Err` then
     /// holds the skeleton (`Instance::skeleton`) of the pool instead (there are about
     /// `households × candidates` pairs when everyone lives close together,
     /// and building them is part of the time limit).
@@ -179,7 +186,7 @@ impl Instance {
         let mut by_hub = vec![Vec::new(); cands.len()];
         let mut by_household = vec![Vec::new(); households.len()];
         for (k, &hpos) in cands.iter().enumerate() {
-            if deadline.expired() {
+            if deadline.expired() || pairs.len() > MAX_PAIRS_WITHIN_REACH {
                 drop((pairs, by_hub, by_household));
                 return Err(Box::new(Self::skeleton(
                     data,

@@ -295,6 +295,10 @@ pub enum FormationError {
     /// The requested number of constellations cannot be formed.
     #[error("cannot open {0} constellations: {1}")]
     CountInfeasible(u32, String),
+    /// More household–hub pairs within reach than planning stores
+    /// ([`instance::MAX_PAIRS_WITHIN_REACH`]).
+    #[error("too large: {0}")]
+    TooLarge(String),
     /// The solver failed.
     #[error(transparent)]
     Solver(#[from] SolverError),
@@ -313,6 +317,7 @@ impl FormationError {
             | FormationError::NotAHousehold(_)
             | FormationError::InKeptConstellation(..)
             | FormationError::CountInfeasible(..) => ErrorClass::InvalidInput,
+            FormationError::TooLarge(_) => ErrorClass::ResourceLimit,
             FormationError::Solver(e) => e.class(),
             FormationError::Check(_) => ErrorClass::Internal,
         }
@@ -443,7 +448,16 @@ pub fn solve(data: &Dataset, config: &FormationConfig) -> Result<Formation, Form
     let inst = match Instance::build_until(data, config, &candidates, work) {
         Ok(inst) => inst,
         Err(skeleton) => {
-            // Out of time before every pair was built: no bound but the trivial one.
+            // Stopped before every pair was built: by the pair cap while time
+            // is left, else by the time limit.
+            if !work.expired() {
+                return Err(FormationError::TooLarge(format!(
+                    "more than {} household–hub pairs within {} km: list fewer --hub-candidates or lower --max-km",
+                    instance::MAX_PAIRS_WITHIN_REACH,
+                    config.max_km
+                )));
+            }
+            // Out of time: no bound but the trivial one.
             if matches!(config.goal, Goal::Count(p) if p > 0) {
                 return Err(FormationError::Solver(SolverError::NoSolution(
                     "the time limit ran out while building the pairs within reach".into(),
