@@ -1,23 +1,13 @@
 //! Runs the real `placement constellations` on a small dataset.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::{json, Value};
 
-const BIN: &str = env!("CARGO_BIN_EXE_placement");
+mod support;
 
-fn run(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .env_remove("RUST_LOG")
-        .output()
-        .expect("runs placement")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use support::{run, stderr};
 
 fn ok_json(o: Output) -> Value {
     assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));

@@ -2,21 +2,10 @@
 //! never a panic or an unlocated error (issue "no panic on any input").
 
 use std::path::Path;
-use std::process::{Command, Output};
 
-const BIN: &str = env!("CARGO_BIN_EXE_placement");
+mod support;
 
-fn run(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .env_remove("RUST_LOG")
-        .output()
-        .expect("runs placement")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use support::{run, stderr};
 
 /// Runs and expects exit 2 with every one of `expected` in the report.
 fn rejects(args: &[&str], expected: &[&str]) -> String {
