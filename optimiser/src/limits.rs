@@ -134,27 +134,35 @@ pub fn check_threads(threads: Option<u32>) -> Result<(), InvalidOption> {
 
 /// A weight, penalty or cost in pounds: finite, `0 ≤ w ≤` [`MAX_WEIGHT`].
 pub fn check_weight(option: &'static str, value: f64) -> Result<(), InvalidOption> {
-    if value.is_finite() && (0.0..=MAX_WEIGHT).contains(&value) {
-        Ok(())
-    } else {
-        Err(InvalidOption::new(
-            option,
-            format!("must be a number ≥ 0 and ≤ {MAX_WEIGHT:e}"),
-            value,
-        ))
-    }
+    check_range(
+        option,
+        value,
+        MAX_WEIGHT,
+        format!("must be a number ≥ 0 and ≤ {MAX_WEIGHT:e}"),
+    )
 }
 
 /// A distance in km: finite, `0 ≤ km ≤` [`MAX_KM`].
 pub fn check_km(option: &'static str, value: f64) -> Result<(), InvalidOption> {
-    if value.is_finite() && (0.0..=MAX_KM).contains(&value) {
+    check_range(
+        option,
+        value,
+        MAX_KM,
+        format!("must be a number of km ≥ 0 and ≤ {MAX_KM}"),
+    )
+}
+
+/// Finite and `0 ≤ value ≤ max`, else `rule` is broken.
+fn check_range(
+    option: &'static str,
+    value: f64,
+    max: f64,
+    rule: String,
+) -> Result<(), InvalidOption> {
+    if value.is_finite() && (0.0..=max).contains(&value) {
         Ok(())
     } else {
-        Err(InvalidOption::new(
-            option,
-            format!("must be a number of km ≥ 0 and ≤ {MAX_KM}"),
-            value,
-        ))
+        Err(InvalidOption::new(option, rule, value))
     }
 }
 

@@ -188,13 +188,6 @@ pub struct Ranking {
 /// spent: it then returns its first incumbent, marked `time_limit`.
 const MIN_SOLVE_SECONDS: f64 = 1e-3;
 
-fn members_ids(data: &Dataset, members: &[ChildIdx]) -> Vec<String> {
-    members
-        .iter()
-        .map(|&m| data.children[m].id.clone())
-        .collect()
-}
-
 /// The members' own cost in a solution: their assignments' costs, and the
 /// unplaced penalty for each member left unplaced.
 fn own_cost(solution: &MatchSolution, members: &[String], config: &RankConfig) -> f64 {
@@ -323,6 +316,10 @@ impl<'a> Ranker<'a> {
         } else {
             None
         };
+        let member_ids: Vec<String> = members
+            .iter()
+            .map(|&m| data.children[m].id.clone())
+            .collect();
         let mut matches = Vec::with_capacity(candidates.len());
         let solves = candidates.len();
         for (r, c) in candidates.into_iter().enumerate() {
@@ -335,7 +332,7 @@ impl<'a> Ranker<'a> {
                             ..share(solves - r)
                         },
                     )?;
-                    Some(impact(base, &fixed, &members_ids(data, &members), config))
+                    Some(impact(base, &fixed, &member_ids, config))
                 }
                 None => None,
             };
@@ -345,10 +342,7 @@ impl<'a> Ranker<'a> {
             child: child.to_string(),
             sibling_group: group.map(|g| data.sibling_groups[g].id.clone()),
             keep_together: group.map(|g| data.sibling_groups[g].keep_together),
-            members: members
-                .iter()
-                .map(|&m| data.children[m].id.clone())
-                .collect(),
+            members: member_ids,
             options_total: total,
             matches,
             baseline: baseline.map(|b| Baseline {
@@ -553,11 +547,7 @@ fn cheapest_spread(data: &Dataset, options: &[Vec<Pair>]) -> Option<(f64, Vec<Pa
         .iter()
         .map(|o| o.iter().map(|p| (p.place, p.cost)).collect())
         .collect();
-    let (_, places) = matching::cheapest_spread(&priced, &|j| data.places[j].free_places())?;
-    let chosen: Vec<Pair> = options
-        .iter()
-        .zip(&places)
-        .filter_map(|(o, &j)| o.iter().find(|p| p.place == j).copied())
-        .collect();
-    (chosen.len() == options.len()).then(|| (chosen.iter().map(|p| p.cost).sum(), chosen))
+    let (cost, chosen) = matching::cheapest_spread(&priced, &|j| data.places[j].free_places())?;
+    let pairs = options.iter().zip(&chosen).map(|(o, &k)| o[k]).collect();
+    Some((cost, pairs))
 }

@@ -67,6 +67,25 @@ pub struct Instance {
 /// [`super::FormationError::TooLarge`] rather than take memory without bound.
 pub const MAX_PAIRS_WITHIN_REACH: usize = 20_000_000;
 
+/// Why the pairs within reach were not all built: the instance holds the
+/// pool's skeleton instead (`Instance::skeleton`).
+#[derive(Debug)]
+pub enum Stopped {
+    /// The deadline passed.
+    Deadline(Box<Instance>),
+    /// More than [`MAX_PAIRS_WITHIN_REACH`] pairs.
+    TooManyPairs(Box<Instance>),
+}
+
+impl Stopped {
+    /// The skeleton, whatever stopped the build.
+    pub fn skeleton(self) -> Instance {
+        match self {
+            Stopped::Deadline(s) | Stopped::TooManyPairs(s) => *s,
+        }
+    }
+}
+
 impl Instance {
     /// Builds the instance: `candidates` are place indices (from
     /// [`super::hub_candidates`]).
@@ -80,12 +99,12 @@ impl Instance {
             cands,
             Deadline::never(),
         )
-        .unwrap_or_else(|skeleton| *skeleton)
+        .unwrap_or_else(Stopped::skeleton)
     }
 
     /// [`Instance::build`], abandoned once `deadline` passes or the pairs
-    /// pass [`MAX_PAIRS_WITHIN_REACH`]: `Err` then
-    /// holds the skeleton (`Instance::skeleton`) of the pool instead (there are about
+    /// pass [`MAX_PAIRS_WITHIN_REACH`]: `Err` then says which, and holds
+    /// the skeleton (`Instance::skeleton`) of the pool instead (there are about
     /// `households × candidates` pairs when everyone lives close together,
     /// and building them is part of the time limit).
     pub fn build_until(
@@ -93,7 +112,7 @@ impl Instance {
         config: &FormationConfig,
         candidates: &[PlaceIdx],
         deadline: Deadline,
-    ) -> Result<Self, Box<Self>> {
+    ) -> Result<Self, Stopped> {
         let (households, candidate_of, cands) = Self::pool(data, config, candidates);
         Self::pairs_until(data, config, households, candidate_of, cands, deadline)
     }
@@ -172,7 +191,7 @@ impl Instance {
     }
 
     /// Every pair within reach (one R-tree radius query per candidate), or
-    /// the skeleton once `deadline` passes.
+    /// the skeleton once `deadline` passes or the pairs are too many.
     fn pairs_until(
         data: &Dataset,
         config: &FormationConfig,
@@ -180,21 +199,27 @@ impl Instance {
         candidate_of: Vec<Option<usize>>,
         cands: Vec<usize>,
         deadline: Deadline,
-    ) -> Result<Self, Box<Self>> {
+    ) -> Result<Self, Stopped> {
         let index = SpatialIndex::new(households.iter().map(|&p| &data.places[p].location));
         let mut pairs = Vec::new();
         let mut by_hub = vec![Vec::new(); cands.len()];
         let mut by_household = vec![Vec::new(); households.len()];
         for (k, &hpos) in cands.iter().enumerate() {
-            if deadline.expired() || pairs.len() > MAX_PAIRS_WITHIN_REACH {
+            let too_many = pairs.len() > MAX_PAIRS_WITHIN_REACH;
+            if too_many || deadline.expired() {
                 drop((pairs, by_hub, by_household));
-                return Err(Box::new(Self::skeleton(
+                let skeleton = Box::new(Self::skeleton(
                     data,
                     config,
                     households,
                     candidate_of,
                     cands,
-                )));
+                ));
+                return Err(if too_many {
+                    Stopped::TooManyPairs(skeleton)
+                } else {
+                    Stopped::Deadline(skeleton)
+                });
             }
             let at = &data.places[households[hpos]].location;
             let mut near: Vec<usize> = index.within(at, config.max_km).collect();

@@ -447,17 +447,15 @@ pub fn solve(data: &Dataset, config: &FormationConfig) -> Result<Formation, Form
     let gap = config.solve.mip_rel_gap;
     let inst = match Instance::build_until(data, config, &candidates, work) {
         Ok(inst) => inst,
-        Err(skeleton) => {
-            // Stopped before every pair was built: by the pair cap while time
-            // is left, else by the time limit.
-            if !work.expired() {
-                return Err(FormationError::TooLarge(format!(
-                    "more than {} household–hub pairs within {} km: list fewer --hub-candidates or lower --max-km",
-                    instance::MAX_PAIRS_WITHIN_REACH,
-                    config.max_km
-                )));
-            }
-            // Out of time: no bound but the trivial one.
+        Err(instance::Stopped::TooManyPairs(_)) => {
+            return Err(FormationError::TooLarge(format!(
+                "more than {} household–hub pairs within {} km: list fewer --hub-candidates or lower --max-km",
+                instance::MAX_PAIRS_WITHIN_REACH,
+                config.max_km
+            )));
+        }
+        Err(instance::Stopped::Deadline(skeleton)) => {
+            // Out of time before every pair was built: no bound but the trivial one.
             if matches!(config.goal, Goal::Count(p) if p > 0) {
                 return Err(FormationError::Solver(SolverError::NoSolution(
                     "the time limit ran out while building the pairs within reach".into(),

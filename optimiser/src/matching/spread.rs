@@ -22,22 +22,23 @@ use pathfinding::matrix::Matrix;
 use crate::dataset::PlaceIdx;
 
 /// The cheapest assignment of each member to one of their options with no
-/// place over its room: the total cost and each member's place, or `None`
-/// when the members cannot all be placed at once.
+/// place over its room: the total cost and, for each member, the index of
+/// the chosen option in `options[member]`; `None` when the members cannot
+/// all be placed at once.
 ///
 /// ```
 /// use optimiser::matching::cheapest_spread;
 /// // Two members, both eligible for households 0 (room 1) and 1 (room 1).
 /// let options = vec![vec![(0, 10.0), (1, 30.0)], vec![(0, 15.0), (1, 20.0)]];
-/// let (cost, places) = cheapest_spread(&options, &|_| 1).unwrap();
-/// assert_eq!(places, vec![0, 1]);
+/// let (cost, chosen) = cheapest_spread(&options, &|_| 1).unwrap();
+/// assert_eq!(chosen, vec![0, 1]); // member 0 at household 0, member 1 at household 1
 /// assert_eq!(cost, 30.0);
 /// assert!(cheapest_spread(&options, &|j| u32::from(j == 0)).is_none());
 /// ```
 pub fn cheapest_spread(
     options: &[Vec<(PlaceIdx, f64)>],
     room: &dyn Fn(PlaceIdx) -> u32,
-) -> Option<(f64, Vec<PlaceIdx>)> {
+) -> Option<(f64, Vec<usize>)> {
     let n = options.len();
     if n == 0 {
         return Some((0.0, Vec::new()));
@@ -64,15 +65,17 @@ pub fn cheapest_spread(
     let scale = (1e6f64).min(1e15 / ((n as f64 + 1.0) * largest));
     let forbidden: i64 = 2_000_000_000_000_000;
     let mut weights = Matrix::new(n, slots.len(), forbidden);
+    // Which option of the member each (member, slot) cell stands for.
+    let mut option_at = Matrix::new(n, slots.len(), usize::MAX);
     for (m, choices) in options.iter().enumerate() {
-        for &(j, cost) in choices {
+        for (o, &(j, cost)) in choices.iter().enumerate() {
             let scaled = (cost * scale).round() as i64;
             let first = slots.partition_point(|&s| s < j);
-            for s in first..slots.len() {
-                if slots[s] != j {
-                    break;
+            for s in (first..slots.len()).take_while(|&s| slots[s] == j) {
+                if scaled < weights[(m, s)] {
+                    weights[(m, s)] = scaled;
+                    option_at[(m, s)] = o;
                 }
-                weights[(m, s)] = weights[(m, s)].min(scaled);
             }
         }
     }
@@ -83,14 +86,9 @@ pub fn cheapest_spread(
         if weights[(m, s)] == forbidden {
             return None;
         }
-        let j = slots[s];
-        let cost = options[m]
-            .iter()
-            .filter(|&&(p, _)| p == j)
-            .map(|&(_, c)| c)
-            .fold(f64::INFINITY, f64::min);
-        total += cost;
-        chosen.push(j);
+        let o = option_at[(m, s)];
+        total += options[m][o].1;
+        chosen.push(o);
     }
     Some((total, chosen))
 }
@@ -156,7 +154,12 @@ mod tests {
             let got = cheapest_spread(&options, &|j| room[j]);
             match (expected, got) {
                 (None, None) => misfits += 1,
-                (Some(e), Some((c, places))) => {
+                (Some(e), Some((c, chosen))) => {
+                    let places: Vec<PlaceIdx> = chosen
+                        .iter()
+                        .enumerate()
+                        .map(|(m, &o)| options[m][o].0)
+                        .collect();
                     fits += 1;
                     assert!((e - c).abs() < 1e-6, "{options:?} {room:?}: {e} vs {c}");
                     for &j in &places {
