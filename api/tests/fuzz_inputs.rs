@@ -16,8 +16,10 @@ use api::load::{load_commission, load_dataset, parse_commission, parse_dataset};
 use fuzz::*;
 use optimiser::commission::{self, generator::CommissionSpec, CommissionConfig};
 use optimiser::generator::{generate_raw, GeneratorSpec};
+use optimiser::limits::ErrorClass;
 use optimiser::matching::{self, MatchConfig};
 use optimiser::solver::SolveOptions;
+use proptest::prelude::*;
 use serde_json::Value;
 
 fn quick() -> SolveOptions {
@@ -37,6 +39,29 @@ struct Tally {
 }
 
 impl Tally {
+    /// Counts one case: whether it loaded, and how the solve of a loaded
+    /// input went. A solve may stop at the quick time limit before any
+    /// answer (a resource limit); failing inside the solver, or calling valid
+    /// input invalid, fails the case.
+    fn record(
+        &mut self,
+        accepted: bool,
+        solved: Option<Result<(), (ErrorClass, String)>>,
+    ) -> Result<(), TestCaseError> {
+        self.cases += 1;
+        if let Some(result) = solved {
+            self.accepted += u32::from(accepted);
+            match result {
+                Ok(()) => self.solved += 1,
+                Err((class, message)) => prop_assert!(
+                    class == ErrorClass::ResourceLimit,
+                    "a loaded input failed to solve: {message}"
+                ),
+            }
+        }
+        Ok(())
+    }
+
     fn report(&self, contract: &str, started: Instant) {
         eprintln!(
             "fuzz {contract}: {} cases, {} accepted, {} rejected with located problems, {} solved, 0 panics, {:.1} s",
@@ -80,19 +105,18 @@ fn fuzz_dataset_json() {
             if let Ok(s) = std::str::from_utf8(&text) {
                 check(&parse_dataset(s, "d.json"))?;
             }
-            let mut t = tally.borrow_mut();
-            t.cases += 1;
-            if let Ok(data) = loaded {
-                t.accepted += u32::from(accepted);
-                let config = MatchConfig {
-                    solve: quick(),
-                    ..MatchConfig::default()
-                };
-                if matching::solve(&data, &config).is_ok() {
-                    t.solved += 1;
-                }
-            }
-            Ok(())
+            tally.borrow_mut().record(
+                accepted,
+                loaded.ok().map(|data| {
+                    let config = MatchConfig {
+                        solve: quick(),
+                        ..MatchConfig::default()
+                    };
+                    matching::solve(&data, &config)
+                        .map(|_| ())
+                        .map_err(|e| (e.class(), e.to_string()))
+                }),
+            )
         })
         .expect("no panic and only located problems");
     tally.borrow().report("dataset JSON", started);
@@ -125,19 +149,18 @@ fn fuzz_dataset_csv_folder() {
             }
             let loaded = load_dataset(out.path());
             let accepted = check(&loaded)?;
-            let mut t = tally.borrow_mut();
-            t.cases += 1;
-            if let Ok(data) = loaded {
-                t.accepted += u32::from(accepted);
-                let config = MatchConfig {
-                    solve: quick(),
-                    ..MatchConfig::default()
-                };
-                if matching::solve(&data, &config).is_ok() {
-                    t.solved += 1;
-                }
-            }
-            Ok(())
+            tally.borrow_mut().record(
+                accepted,
+                loaded.ok().map(|data| {
+                    let config = MatchConfig {
+                        solve: quick(),
+                        ..MatchConfig::default()
+                    };
+                    matching::solve(&data, &config)
+                        .map(|_| ())
+                        .map_err(|e| (e.class(), e.to_string()))
+                }),
+            )
         })
         .expect("no panic and only located problems");
     tally.borrow().report("dataset CSV folder", started);
@@ -160,20 +183,19 @@ fn fuzz_commission_json() {
             if let Ok(s) = std::str::from_utf8(&text) {
                 check(&parse_commission(s, "q.json"))?;
             }
-            let mut t = tally.borrow_mut();
-            t.cases += 1;
-            if let Ok(inst) = loaded {
-                t.accepted += u32::from(accepted);
-                let config = CommissionConfig {
-                    solve: quick(),
-                    workers: Some(1),
-                    ..CommissionConfig::default()
-                };
-                if commission::solve(&inst, &config).is_ok() {
-                    t.solved += 1;
-                }
-            }
-            Ok(())
+            tally.borrow_mut().record(
+                accepted,
+                loaded.ok().map(|inst| {
+                    let config = CommissionConfig {
+                        solve: quick(),
+                        workers: Some(1),
+                        ..CommissionConfig::default()
+                    };
+                    commission::solve(&inst, &config)
+                        .map(|_| ())
+                        .map_err(|e| (e.class(), e.to_string()))
+                }),
+            )
         })
         .expect("no panic and only located problems");
     tally.borrow().report("commissioning JSON", started);
