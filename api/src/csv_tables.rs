@@ -272,30 +272,63 @@ impl Default for ProviderCell {
     }
 }
 
+/// Where the CSV tables come from: a folder on disk, or files uploaded in
+/// one request (the HTTP API's multipart upload), read the same way.
+pub enum Tables<'a> {
+    /// A folder holding `authorities.csv`, `carers.csv`, ….
+    Folder(&'a Path),
+    /// Uploaded files by name (`carers.csv` → its bytes).
+    Uploaded(&'a HashMap<String, Vec<u8>>),
+}
+
+impl Tables<'_> {
+    /// The bytes of `file`, or `None` when it is absent. Files on disk are
+    /// size-checked before they are read.
+    fn read(&self, file: &str) -> Result<Option<Vec<u8>>, ApiError> {
+        match self {
+            Tables::Folder(folder) => {
+                let path = folder.join(file);
+                if path.exists() {
+                    crate::load::read_input(&path).map(Some)
+                } else {
+                    Ok(None)
+                }
+            }
+            Tables::Uploaded(files) => Ok(files.get(file).cloned()),
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            Tables::Folder(folder) => folder.display().to_string(),
+            Tables::Uploaded(_) => "the upload".to_string(),
+        }
+    }
+}
+
 /// Reads one table's rows, calling `parse` on each; returns the records and their lines.
 fn read_table<T>(
-    folder: &Path,
+    source: &Tables<'_>,
     table: &Table,
     problems: &mut Vec<Problem>,
     mut parse: impl FnMut(&mut Row) -> T,
 ) -> Result<(Vec<T>, Vec<u64>), ApiError> {
     let file = format!("{}.csv", table.name);
-    let path = folder.join(&file);
-    if !path.exists() {
-        if table.required_file {
-            problems.push(Problem::new(
-                file,
-                "",
-                None,
-                None,
-                format!("file is missing from {}", folder.display()),
-            ));
-        }
-        return Ok((Vec::new(), Vec::new()));
-    }
     // Size-checked before reading; the bytes also give each record's line.
-    let bytes = match crate::load::read_input(&path) {
-        Ok(b) => b,
+    let bytes = match source.read(&file) {
+        Ok(Some(b)) => b,
+        Ok(None) => {
+            if table.required_file {
+                problems.push(Problem::new(
+                    file,
+                    "",
+                    None,
+                    None,
+                    format!("file is missing from {}", source.describe()),
+                ));
+            }
+            return Ok((Vec::new(), Vec::new()));
+        }
         Err(ApiError::InvalidDataset(found)) => {
             problems.extend(found);
             return Ok((Vec::new(), Vec::new()));
@@ -454,15 +487,20 @@ pub fn read_folder(folder: &Path) -> Result<(RawDataset, Lines, Vec<Problem>), A
             std::io::Error::new(std::io::ErrorKind::NotFound, "not a folder"),
         ));
     }
+    read_tables(&Tables::Folder(folder))
+}
+
+/// Reads the CSV tables from `source` into a raw dataset, like [`read_folder`].
+pub fn read_tables(source: &Tables<'_>) -> Result<(RawDataset, Lines, Vec<Problem>), ApiError> {
     let mut problems = Vec::new();
     let mut lines = Lines::default();
-    let (authorities, l) = read_table(folder, &AUTHORITIES, &mut problems, |r| RawAuthority {
+    let (authorities, l) = read_table(source, &AUTHORITIES, &mut problems, |r| RawAuthority {
         id: r.string("id"),
         name: r.string("name"),
         location: r.location(),
     })?;
     lines.0.insert("authorities", l);
-    let (schools, l) = read_table(folder, &SCHOOLS, &mut problems, |r| RawSchool {
+    let (schools, l) = read_table(source, &SCHOOLS, &mut problems, |r| RawSchool {
         id: r.string("id"),
         name: r.string("name"),
         location: r.location(),
@@ -473,7 +511,7 @@ pub fn read_folder(folder: &Path) -> Result<(RawDataset, Lines, Vec<Problem>), A
         ("ifa", ProviderCell(Provider::Ifa)),
         ("kinship", ProviderCell(Provider::Kinship)),
     ];
-    let (carers, l) = read_table(folder, &CARERS, &mut problems, |r| RawCarer {
+    let (carers, l) = read_table(source, &CARERS, &mut problems, |r| RawCarer {
         id: r.string("id"),
         authority: r.string("authority"),
         provider: r.choice("provider", &providers, None).0,
@@ -489,7 +527,7 @@ pub fn read_folder(folder: &Path) -> Result<(RawDataset, Lines, Vec<Problem>), A
         connected_children: r.list("connected_children"),
     })?;
     lines.0.insert("carers", l);
-    let (homes, l) = read_table(folder, &HOMES, &mut problems, |r| RawHome {
+    let (homes, l) = read_table(source, &HOMES, &mut problems, |r| RawHome {
         id: r.string("id"),
         authority: r.string("authority"),
         location: r.location(),
@@ -506,7 +544,7 @@ pub fn read_folder(folder: &Path) -> Result<(RawDataset, Lines, Vec<Problem>), A
         ("residential", PlacementKind::Residential),
         ("any", PlacementKind::Any),
     ];
-    let (children, l) = read_table(folder, &CHILDREN, &mut problems, |r| RawChild {
+    let (children, l) = read_table(source, &CHILDREN, &mut problems, |r| RawChild {
         id: r.string("id"),
         authority: r.string("authority"),
         age: r.u32("age"),
@@ -522,7 +560,7 @@ pub fn read_folder(folder: &Path) -> Result<(RawDataset, Lines, Vec<Problem>), A
         ("constellation", KeepTogether::Constellation),
         ("none", KeepTogether::None),
     ];
-    let (sibling_groups, l) = read_table(folder, &SIBLING_GROUPS, &mut problems, |r| {
+    let (sibling_groups, l) = read_table(source, &SIBLING_GROUPS, &mut problems, |r| {
         RawSiblingGroup {
             id: r.string("id"),
             keep_together: r.choice("keep_together", &policies, None),

@@ -126,6 +126,41 @@ pub enum ApiError {
     /// Output could not be serialised.
     #[error("could not write JSON: {0}")]
     Json(serde_json::Error),
+    /// No such dataset, version, child, job or run (or not one the caller
+    /// may know of: out-of-scope records answer the same way).
+    #[error("not found: {0}")]
+    NotFound(String),
+    /// No credentials, or wrong, expired or revoked ones.
+    #[error("unauthorised: {0}")]
+    Unauthorized(String),
+    /// The caller's role does not allow this.
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    /// The request conflicts with the stored state (a finished job cannot be
+    /// cancelled, …).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// Every worker is busy and the queue is full: try again later.
+    #[error("overloaded: {what}; retry after {retry_after_seconds} s")]
+    Overloaded {
+        /// What is full.
+        what: String,
+        /// Seconds after which a retry may succeed.
+        retry_after_seconds: u64,
+    },
+    /// The service's store failed.
+    #[error("{0}")]
+    Store(crate::store::StoreError),
+    /// A failure inside the server (a worker that died, a metric that could
+    /// not be registered): not the caller's fault.
+    #[error("internal error: {0}")]
+    Internal(String),
+    /// A request body is larger than the server accepts.
+    #[error("the request body is larger than the limit of {limit} bytes")]
+    BodyTooLarge {
+        /// The limit, bytes.
+        limit: usize,
+    },
 }
 
 // The inner errors are part of each message, so they are not also exposed as
@@ -182,6 +217,16 @@ impl From<serde_json::Error> for ApiError {
     }
 }
 
+// A value the store refuses is an invalid argument, like any other.
+impl From<crate::store::StoreError> for ApiError {
+    fn from(e: crate::store::StoreError) -> Self {
+        match e {
+            crate::store::StoreError::Invalid(m) => ApiError::InvalidArgument(m),
+            e => ApiError::Store(e),
+        }
+    }
+}
+
 fn list_problems(problems: &[Problem]) -> String {
     let mut out = format!(
         "the input has {} problem{}:",
@@ -195,30 +240,71 @@ fn list_problems(problems: &[Problem]) -> String {
     out
 }
 
+/// What kind of failure an [`ApiError`] is: the one classification from
+/// which both the exit code and the HTTP status follow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    /// The caller's input or options are wrong; the same request fails again.
+    InvalidInput,
+    /// The dataset, child, job or run does not exist (or is out of scope).
+    NotFound,
+    /// No valid credentials.
+    Unauthorized,
+    /// The credentials do not allow this.
+    Forbidden,
+    /// The request conflicts with the stored state.
+    Conflict,
+    /// Busy: a retry later may succeed.
+    Overloaded,
+    /// A limit (time, size) stopped the work before any answer existed.
+    ResourceLimit,
+    /// A failure inside the solver, the store or a bug: not the caller's fault.
+    Internal,
+}
+
+impl From<ErrorClass> for Class {
+    fn from(c: ErrorClass) -> Self {
+        match c {
+            ErrorClass::InvalidInput => Class::InvalidInput,
+            ErrorClass::ResourceLimit => Class::ResourceLimit,
+            ErrorClass::Internal => Class::Internal,
+        }
+    }
+}
+
 impl ApiError {
     /// What kind of failure this is. Every variant and every library error
     /// is matched exhaustively, so a new variant cannot silently get the
-    /// wrong exit code (or, next, the wrong HTTP status).
-    pub fn class(&self) -> ErrorClass {
+    /// wrong exit code or HTTP status.
+    pub fn class(&self) -> Class {
         match self {
             ApiError::InvalidDataset(_)
             | ApiError::InvalidArgument(_)
-            | ApiError::InvalidOption(_) => ErrorClass::InvalidInput,
-            ApiError::Match(e) => e.class(),
-            ApiError::Rank(e) => e.class(),
-            ApiError::Commission(e) => e.class(),
-            ApiError::Formation(e) => e.class(),
-            ApiError::Io { .. } | ApiError::Json(_) => ErrorClass::Internal,
+            | ApiError::InvalidOption(_) => Class::InvalidInput,
+            ApiError::Rank(RankError::UnknownChild(_)) | ApiError::NotFound(_) => Class::NotFound,
+            ApiError::Match(e) => e.class().into(),
+            ApiError::Rank(e) => e.class().into(),
+            ApiError::Commission(e) => e.class().into(),
+            ApiError::Formation(e) => e.class().into(),
+            ApiError::Store(e) => e.class().into(),
+            ApiError::Unauthorized(_) => Class::Unauthorized,
+            ApiError::Forbidden(_) => Class::Forbidden,
+            ApiError::Conflict(_) => Class::Conflict,
+            ApiError::Overloaded { .. } => Class::Overloaded,
+            ApiError::BodyTooLarge { .. } => Class::InvalidInput,
+            ApiError::Io { .. } | ApiError::Json(_) | ApiError::Internal(_) => Class::Internal,
         }
     }
 
-    /// The process exit code: 2 for invalid input, 3 when a limit stopped
-    /// the work before any answer existed, 1 otherwise.
+    /// The process exit code: 2 for invalid input (and an unknown id), 3
+    /// when a limit stopped the work before any answer existed, 1 otherwise.
     pub fn exit_code(&self) -> u8 {
         match self.class() {
-            ErrorClass::InvalidInput => EXIT_INVALID_INPUT,
-            ErrorClass::ResourceLimit => EXIT_RESOURCE_LIMIT,
-            ErrorClass::Internal => EXIT_FAILURE,
+            Class::InvalidInput | Class::NotFound => EXIT_INVALID_INPUT,
+            Class::ResourceLimit | Class::Overloaded => EXIT_RESOURCE_LIMIT,
+            Class::Unauthorized | Class::Forbidden | Class::Conflict | Class::Internal => {
+                EXIT_FAILURE
+            }
         }
     }
 

@@ -10,15 +10,17 @@
 #![warn(missing_docs)]
 
 pub mod cli;
-pub mod commission;
-pub mod constellations;
 pub mod csv_tables;
 pub mod error;
+pub mod http;
 mod json_doc;
 mod json_messages;
 pub mod load;
 pub mod region;
-pub mod table;
+pub mod render;
+pub mod service;
+pub mod store;
+pub mod token_cmd;
 
 pub use error::{ApiError, Problem};
 pub use load::load_dataset;

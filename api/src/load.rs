@@ -92,11 +92,20 @@ pub fn read_raw(path: &Path) -> Result<(RawDataset, Origin, Vec<Problem>), ApiEr
 
 /// Reads and validates a dataset, reporting every problem at once.
 pub fn load_dataset(path: &Path) -> Result<Dataset, ApiError> {
+    let (raw, origin, problems) = read_raw(path)?;
+    validate(raw, &origin, problems)
+}
+
+/// Validates a raw dataset read from `origin`, adding its problems to the
+/// `problems` already found while parsing; every problem is reported at once.
+pub fn validate(
+    raw: RawDataset,
+    origin: &Origin,
+    mut problems: Vec<Problem>,
+) -> Result<Dataset, ApiError> {
     let started = std::time::Instant::now();
-    let (raw, origin, mut problems) = read_raw(path)?;
     let parse_problems = problems.len();
-    let result = Dataset::try_from(raw);
-    match result {
+    match Dataset::try_from(raw) {
         Ok(data) if problems.is_empty() => {
             tracing::info!(
                 children = data.children.len(),
@@ -123,6 +132,34 @@ pub fn load_dataset(path: &Path) -> Result<Dataset, ApiError> {
             Err(ApiError::InvalidDataset(problems))
         }
     }
+}
+
+/// Parses and validates a JSON dataset from text (an HTTP body), locating
+/// problems in `file` exactly as for a file on disk. Returns the raw tables
+/// too, for storing.
+pub fn dataset_from_json(text: &str, file: &str) -> Result<(RawDataset, Dataset), ApiError> {
+    let raw = parse_dataset(text, file)?;
+    let data = validate(raw.clone(), &Origin::Json(file.to_string()), Vec::new())?;
+    Ok((raw, data))
+}
+
+/// Parses and validates uploaded CSV tables (file name → bytes), locating
+/// problems by file, line and column as for a folder on disk.
+pub fn dataset_from_csv(
+    files: &std::collections::HashMap<String, Vec<u8>>,
+) -> Result<(RawDataset, Dataset), ApiError> {
+    let (raw, lines, problems) = csv_tables::read_tables(&csv_tables::Tables::Uploaded(files))?;
+    let data = validate(raw.clone(), &Origin::Csv(lines), problems)?;
+    Ok((raw, data))
+}
+
+/// Parses and validates a commissioning question from text.
+pub fn commission_from_json(text: &str, file: &str) -> Result<Commission, ApiError> {
+    let raw = parse_commission(text, file)?;
+    Commission::try_from(raw).map_err(|errors| {
+        let origin = Origin::Json(file.to_string());
+        ApiError::InvalidDataset(errors.iter().map(|e| origin.locate(e)).collect())
+    })
 }
 
 /// Reads a JSON dataset (size-checked, UTF-8-checked) without validating it.
@@ -296,11 +333,7 @@ pub fn parse_commission(text: &str, file: &str) -> Result<RawCommission, ApiErro
 pub fn load_commission(path: &Path) -> Result<Commission, ApiError> {
     let bytes = read_input(path)?;
     let file = file_name(path);
-    let raw = parse_commission(decode_utf8(&bytes, &file)?, &file)?;
-    Commission::try_from(raw).map_err(|errors| {
-        let origin = Origin::Json(file);
-        ApiError::InvalidDataset(errors.iter().map(|e| origin.locate(e)).collect())
-    })
+    commission_from_json(decode_utf8(&bytes, &file)?, &file)
 }
 
 fn file_name(path: &Path) -> String {

@@ -16,11 +16,11 @@ mod fuzz;
 use std::path::Path;
 
 use api::cli::{run, Cli};
-use api::error::flag;
+use api::error::{flag, Class};
 use api::ApiError;
 use clap::Parser;
 use fuzz::{cases, runner};
-use optimiser::limits::{self, ErrorClass};
+use optimiser::limits;
 use proptest::prelude::*;
 
 /// Values a user might type for a number.
@@ -182,7 +182,7 @@ fn one_case(
         }
         // Otherwise only invalid input (`--min` above `--max`), never a
         // solver or internal failure.
-        Err(e) => prop_assert!(e.class() == ErrorClass::InvalidInput, "{argv:?}: {e}"),
+        Err(e) => prop_assert!(e.class() == Class::InvalidInput, "{argv:?}: {e}"),
     }
     // Same rules everywhere: time limits and gaps as the library judges them.
     for (option, value) in chosen {

@@ -5,13 +5,16 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use optimiser::generator::{generate_raw, GeneratorSpec, Region};
-use optimiser::matching::{self, MatchConfig, MatchSolution, Weights};
-use optimiser::ranking::{self, RankConfig};
-use optimiser::solver::SolveOptions;
-use serde::Serialize;
+use optimiser::matching;
 
 use crate::error::ApiError;
-use crate::{load, region, table};
+use crate::render::{self, write_json, write_text};
+use crate::service::{self, requests::RankRequest, requests::SolveParams};
+use crate::{load, region};
+
+pub mod commission;
+pub mod constellations;
+pub mod serve;
 
 /// Placement matching for children's social care: batch matching, ranked
 /// matches for one child, synthetic datasets and validation.
@@ -43,13 +46,18 @@ pub enum Command {
     /// Joint residential commissioning: blocks to open, who goes where, and
     /// each partner's fair share of the cost.
     #[command(allow_negative_numbers = true)]
-    Commission(crate::commission::CommissionArgs),
+    Commission(commission::CommissionArgs),
     /// Write a seeded synthetic commissioning question (JSON).
     #[command(allow_negative_numbers = true)]
-    GenerateCommission(crate::commission::GenerateCommissionArgs),
+    GenerateCommission(commission::GenerateCommissionArgs),
     /// Plan Mockingbird constellations: hubs and their satellites.
     #[command(allow_negative_numbers = true)]
-    Constellations(crate::constellations::ConstellationsArgs),
+    Constellations(constellations::ConstellationsArgs),
+    /// Serve the HTTP API (datasets, solves, jobs, runs) on a SQLite store.
+    #[command(allow_negative_numbers = true)]
+    Serve(serve::ServeArgs),
+    /// Bearer tokens of the HTTP service: create, list, revoke.
+    Token(crate::token_cmd::TokenArgs),
 }
 
 /// Output format.
@@ -80,18 +88,13 @@ pub struct SolveArgs {
 }
 
 impl SolveArgs {
-    fn weights(&self) -> Weights {
-        Weights {
-            distance: self.distance_weight,
-            unplaced: self.unplaced_penalty,
-        }
-    }
-
-    fn options(&self) -> SolveOptions {
-        SolveOptions {
+    /// The request these flags describe.
+    pub fn params(&self) -> SolveParams {
+        SolveParams {
+            distance_weight: Some(self.distance_weight),
+            unplaced_penalty: Some(self.unplaced_penalty),
             time_limit: self.time_limit,
-            mip_rel_gap: self.gap,
-            ..SolveOptions::default()
+            gap: Some(self.gap),
         }
     }
 }
@@ -168,16 +171,6 @@ pub struct ValidateArgs {
     pub dataset: PathBuf,
 }
 
-/// `match` JSON output: the solution plus the settings used.
-#[derive(Serialize)]
-struct MatchOutput<'a> {
-    #[serde(flatten)]
-    solution: &'a MatchSolution,
-    weights: Weights,
-    time_limit: Option<f64>,
-    mip_rel_gap: f64,
-}
-
 /// Runs a parsed command, writing its output to `out`.
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), ApiError> {
     match cli.command {
@@ -185,85 +178,41 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), ApiError> {
         Command::Rank(a) => run_rank(&a, out),
         Command::Generate(a) => run_generate(&a, out),
         Command::Validate(a) => run_validate(&a, out),
-        Command::Commission(a) => crate::commission::run(&a, out),
-        Command::GenerateCommission(a) => crate::commission::run_generate(&a, out),
-        Command::Constellations(a) => crate::constellations::run(&a, out),
+        Command::Commission(a) => commission::run(&a, out),
+        Command::GenerateCommission(a) => commission::run_generate(&a, out),
+        Command::Constellations(a) => constellations::run(&a, out),
+        Command::Serve(a) => serve::run(&a, out),
+        Command::Token(a) => crate::token_cmd::run(&a, out),
     }
-}
-
-fn stdout_error(e: std::io::Error) -> ApiError {
-    ApiError::io("<stdout>", e)
-}
-
-fn write_json<T: Serialize>(value: &T, out: &mut dyn Write) -> Result<(), ApiError> {
-    serde_json::to_writer_pretty(&mut *out, value)?;
-    writeln!(out).map_err(stdout_error)
-}
-
-/// The weights and solver options, checked by the library's one check
-/// (`optimiser::limits`) before anything is loaded.
-fn check_args(s: &SolveArgs) -> Result<(), ApiError> {
-    s.weights().validate()?;
-    s.options().validate()?;
-    Ok(())
 }
 
 /// `placement match`.
 pub fn run_match(a: &MatchArgs, out: &mut dyn Write) -> Result<(), ApiError> {
-    check_args(&a.solve)?;
+    let params = a.solve.params();
+    // Options are checked before the dataset is read.
+    let weights = params.match_config()?.weights;
     let data = load::load_dataset(&a.dataset)?;
-    let config = MatchConfig {
-        weights: a.solve.weights(),
-        solve: a.solve.options(),
-        ..MatchConfig::default()
-    };
-    let solution = matching::solve(&data, &config)?;
-    tracing::info!(
-        status = ?solution.status,
-        placed = solution.assignments.len(),
-        unplaced = solution.unplaced.len(),
-        solve_ms = solution.solve_ms,
-        total_ms = solution.total_ms,
-        "match solved"
-    );
+    let report = service::match_(&data, &params)?;
     match a.format {
-        Format::Json => write_json(
-            &MatchOutput {
-                solution: &solution,
-                weights: config.weights,
-                time_limit: config.solve.time_limit,
-                mip_rel_gap: config.solve.mip_rel_gap,
-            },
-            out,
-        ),
-        Format::Table => out
-            .write_all(table::match_table(&solution, &config.weights).as_bytes())
-            .map_err(stdout_error),
+        Format::Json => write_json(&report, out),
+        Format::Table => write_text(&render::table::match_table(&report.solution, &weights), out),
     }
 }
 
 /// `placement rank`.
 pub fn run_rank(a: &RankArgs, out: &mut dyn Write) -> Result<(), ApiError> {
-    check_args(&a.solve)?;
-    let data = load::load_dataset(&a.dataset)?;
-    let config = RankConfig {
+    let request = RankRequest {
+        child: a.child.clone(),
         top: a.top,
         system: a.system,
-        weights: a.solve.weights(),
-        solve: a.solve.options(),
+        solve: a.solve.params(),
     };
-    let started = std::time::Instant::now();
-    let ranking = ranking::rank(&data, &a.child, &config)?;
-    tracing::info!(
-        options = ranking.matches.len(),
-        ms = started.elapsed().as_secs_f64() * 1000.0,
-        "ranked"
-    );
+    request.config()?;
+    let data = load::load_dataset(&a.dataset)?;
+    let report = service::rank(&data, &request)?;
     match a.format {
-        Format::Json => write_json(&ranking, out),
-        Format::Table => out
-            .write_all(table::rank_table(&ranking).as_bytes())
-            .map_err(stdout_error),
+        Format::Json => write_json(&report, out),
+        Format::Table => write_text(&render::table::rank_table(&report.ranking), out),
     }
 }
 
@@ -309,25 +258,20 @@ pub fn run_generate(a: &GenerateArgs, out: &mut dyn Write) -> Result<(), ApiErro
 /// `placement validate`.
 pub fn run_validate(a: &ValidateArgs, out: &mut dyn Write) -> Result<(), ApiError> {
     let data = load::load_dataset(&a.dataset)?;
-    let carers = data.places.iter().filter(|p| p.is_carer()).count();
-    let free: u64 = data.places.iter().map(|p| u64::from(p.free_places())).sum();
-    let groups = data
-        .sibling_groups
-        .iter()
-        .filter(|g| g.members.len() >= 2)
-        .count();
-    writeln!(
+    let s = service::summarise(&data);
+    write_text(
+        &format!(
+            "valid: {} children, {} places ({} carers, {} homes) with {} free, {} schools, {} authorities, {} sibling groups, {} constellations\n",
+            s.children,
+            s.places,
+            s.carers,
+            s.homes,
+            s.free_places,
+            s.schools,
+            s.authorities.len(),
+            s.sibling_groups,
+            s.constellations,
+        ),
         out,
-        "valid: {} children, {} places ({} carers, {} homes) with {} free, {} schools, {} authorities, {} sibling groups, {} constellations",
-        data.children.len(),
-        data.places.len(),
-        carers,
-        data.places.len() - carers,
-        free,
-        data.schools.len(),
-        data.authorities.len(),
-        groups,
-        data.constellations.len(),
     )
-    .map_err(stdout_error)
 }

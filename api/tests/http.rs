@@ -1,0 +1,646 @@
+//! The HTTP service end to end: the real server on an ephemeral loopback
+//! port, called with a real HTTP client (reqwest), on a real SQLite file.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use api::http::{self, AppState, ServerConfig};
+use api::store::{NewToken, Role, Store};
+use optimiser::generator::{generate_raw, GeneratorSpec};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use tokio::sync::oneshot;
+
+const PORTSMOUTH: &str = "E06000044";
+const SOUTHAMPTON: &str = "E06000045";
+const KENT: &str = "E10000016";
+
+/// A running server.
+struct Server {
+    base: String,
+    client: reqwest::Client,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Server {
+    /// Starts the server on `db`; with `workers` false, jobs stay queued
+    /// (the router is served without the job workers).
+    async fn start(db: &Path, workers: bool) -> Server {
+        let store = Store::open(db).await.expect("store opens");
+        let config = ServerConfig {
+            job_workers: 1,
+            solve_workers: 2,
+            max_body_bytes: 4 * 1024 * 1024,
+            max_time_limit: 30.0,
+            ..ServerConfig::default()
+        };
+        let state = AppState::new(store, config).expect("state");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let (stop, stopped) = oneshot::channel::<()>();
+        let shutdown = async move {
+            let _ = stopped.await;
+        };
+        let task = if workers {
+            tokio::spawn(async move {
+                http::serve(listener, state, shutdown)
+                    .await
+                    .expect("serves");
+            })
+        } else {
+            tokio::spawn(async move {
+                axum::serve(listener, http::router(state))
+                    .with_graceful_shutdown(shutdown)
+                    .await
+                    .expect("serves");
+            })
+        };
+        Server {
+            base,
+            client: reqwest::Client::new(),
+            stop: Some(stop),
+            task: Some(task),
+        }
+    }
+
+    async fn stop(mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+        if let Some(t) = self.task.take() {
+            t.await.expect("server task ends");
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    async fn get(&self, token: &str, path: &str) -> (StatusCode, Value) {
+        let r = self
+            .client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request");
+        decode(r).await
+    }
+
+    async fn send(
+        &self,
+        method: reqwest::Method,
+        token: &str,
+        path: &str,
+        body: &Value,
+    ) -> (StatusCode, Value) {
+        let r = self
+            .client
+            .request(method, self.url(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("request");
+        decode(r).await
+    }
+
+    async fn post(&self, token: &str, path: &str, body: &Value) -> (StatusCode, Value) {
+        self.send(reqwest::Method::POST, token, path, body).await
+    }
+}
+
+async fn decode(r: reqwest::Response) -> (StatusCode, Value) {
+    let status = r.status();
+    let problem = r
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v == "application/problem+json");
+    let text = r.text().await.expect("body");
+    let value = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    if status.is_client_error() || status.is_server_error() {
+        assert!(problem, "{status}: errors are problem+json: {value}");
+        assert_eq!(value["status"], status.as_u16(), "{value}");
+    }
+    (status, value)
+}
+
+/// A small seeded dataset over the south-coast authorities.
+fn dataset() -> Value {
+    let raw = generate_raw(&GeneratorSpec::new(7, 30, 60, 6));
+    serde_json::to_value(raw).expect("json")
+}
+
+struct Tokens {
+    admin: String,
+    commissioner: String,
+    placement: String,
+    placement_other: String,
+    planner: String,
+    kent: String,
+}
+
+async fn tokens(db: &Path) -> Tokens {
+    let store = Store::open(db).await.expect("store");
+    let mut make = async |role: Role, authorities: &[&str]| {
+        store
+            .create_token(NewToken {
+                role,
+                authorities: authorities.iter().map(|s| s.to_string()).collect(),
+                expires_at: None,
+                label: None,
+            })
+            .await
+            .expect("token")
+            .1
+    };
+    let t = Tokens {
+        admin: make(Role::Admin, &[]).await,
+        commissioner: make(Role::Commissioner, &[PORTSMOUTH, SOUTHAMPTON]).await,
+        placement: make(Role::Placement, &[PORTSMOUTH]).await,
+        placement_other: make(Role::Placement, &[SOUTHAMPTON]).await,
+        planner: make(Role::Planner, &[PORTSMOUTH]).await,
+        kent: make(Role::Commissioner, &[KENT]).await,
+    };
+    store.close().await;
+    t
+}
+
+fn temp_db() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("placement.db");
+    (dir, db)
+}
+
+async fn wait_for_job(server: &Server, token: &str, id: &str) -> Value {
+    for _ in 0..600 {
+        let (status, job) = server.get(token, &format!("/v1/jobs/{id}")).await;
+        assert_eq!(status, StatusCode::OK, "{job}");
+        match job["status"].as_str() {
+            Some("done") | Some("failed") | Some("cancelled") => return job,
+            _ => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    }
+    panic!("job {id} did not finish in 60 s");
+}
+
+/// A child of `authority` in the dataset.
+fn child_of(data: &Value, authority: &str) -> String {
+    data["children"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["authority"] == authority))
+        .and_then(|c| c["id"].as_str())
+        .expect("a child of that authority")
+        .to_string()
+}
+
+#[tokio::test]
+async fn health_and_readiness_need_no_token() {
+    let (_dir, db) = temp_db();
+    let server = Server::start(&db, true).await;
+    let r = server
+        .client
+        .get(server.url("/healthz"))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = server
+        .client
+        .get(server.url("/readyz"))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = server
+        .client
+        .get(server.url("/metrics"))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(r.status(), StatusCode::OK);
+    let text = r.text().await.expect("text");
+    assert!(text.contains("placement_http_requests_total"), "{text}");
+    assert!(text.contains("route=\"/readyz\""), "{text}");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn missing_wrong_and_revoked_tokens_answer_401() {
+    let (_dir, db) = temp_db();
+    let t = tokens(&db).await;
+    let server = Server::start(&db, false).await;
+    let r = server
+        .client
+        .get(server.url("/v1/datasets"))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    assert!(r.headers().get("www-authenticate").is_some());
+    let (status, body) = server.get("plc_not-a-token", "/v1/datasets").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    // Revoke the placement token straight in the store: it stops working.
+    let store = Store::open(&db).await.expect("store");
+    let id = store
+        .list_tokens()
+        .await
+        .expect("tokens")
+        .into_iter()
+        .find(|k| k.role == Role::Placement && k.authorities == [PORTSMOUTH])
+        .expect("the placement token")
+        .id;
+    assert!(store.revoke_token(&id).await.expect("revoke"));
+    let (status, _) = server.get(&t.placement, "/v1/datasets").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn datasets_are_stored_versioned_scoped_and_deleted() {
+    let (_dir, db) = temp_db();
+    let t = tokens(&db).await;
+    let server = Server::start(&db, false).await;
+    let data = dataset();
+    // Only commissioners and admins store datasets.
+    let (status, _) = server.post(&t.placement, "/v1/datasets", &data).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, created) = server
+        .post(&t.commissioner, "/v1/datasets?name=south", &data)
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_str().expect("id").to_string();
+    assert_eq!(created["version"], 1);
+    assert_eq!(created["name"], "south");
+    // In scope for Portsmouth's placement team; not for Kent's commissioner.
+    let (status, list) = server.get(&t.placement, "/v1/datasets").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(list.as_array().map(Vec::len), Some(1));
+    let (status, list) = server.get(&t.kent, "/v1/datasets").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(list.as_array().map(Vec::len), Some(0));
+    let (status, _) = server.get(&t.kent, &format!("/v1/datasets/{id}")).await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "out of scope answers like absent"
+    );
+    // The content shows only the caller's children.
+    let (status, content) = server
+        .get(&t.placement, &format!("/v1/datasets/{id}/content"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let children = content["children"].as_array().expect("children");
+    assert!(!children.is_empty());
+    assert!(children.iter().all(|c| c["authority"] == PORTSMOUTH));
+    let (_, all) = server
+        .get(&t.admin, &format!("/v1/datasets/{id}/content"))
+        .await;
+    assert_eq!(
+        all["children"].as_array().map(Vec::len),
+        data["children"].as_array().map(Vec::len)
+    );
+    // Replace: version 2; version 1 still readable.
+    let smaller =
+        serde_json::to_value(generate_raw(&GeneratorSpec::new(8, 10, 60, 6))).expect("json");
+    let (status, v2) = server
+        .send(
+            reqwest::Method::PUT,
+            &t.commissioner,
+            &format!("/v1/datasets/{id}"),
+            &smaller,
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{v2}");
+    assert_eq!(v2["version"], 2);
+    assert_eq!(v2["children"], 10);
+    let (_, v1) = server
+        .get(&t.admin, &format!("/v1/datasets/{id}?version=1"))
+        .await;
+    assert_eq!(v1["children"], 30);
+    // Delete, then it is gone.
+    let r = server
+        .client
+        .delete(server.url(&format!("/v1/datasets/{id}")))
+        .bearer_auth(&t.commissioner)
+        .send()
+        .await
+        .expect("delete");
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let (status, _) = server.get(&t.admin, &format!("/v1/datasets/{id}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn invalid_input_lists_every_problem_as_problem_json() {
+    let (_dir, db) = temp_db();
+    let t = tokens(&db).await;
+    let server = Server::start(&db, false).await;
+    let mut data = dataset();
+    data["carers"][0]["places"] = json!(-1);
+    data["children"][2]["age"] = json!("seven");
+    let (status, problem) = server.post(&t.commissioner, "/v1/datasets", &data).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["class"], "invalid_input");
+    let problems = problem["problems"].as_array().expect("problems");
+    assert_eq!(problems.len(), 2, "{problem}");
+    assert!(
+        problems
+            .iter()
+            .any(|p| p["field"] == "places" && p["location"] == "carers[0].places"),
+        "{problem}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p["field"] == "age" && p["location"] == "children[2].age"),
+        "{problem}"
+    );
+    // Not JSON at all.
+    let r = server
+        .client
+        .post(server.url("/v1/datasets"))
+        .bearer_auth(&t.commissioner)
+        .body("{\"version\": 1,")
+        .send()
+        .await
+        .expect("post");
+    let (status, problem) = decode(r).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        problem["problems"][0]["location"]
+            .as_str()
+            .is_some_and(|l| l.starts_with("line 1")),
+        "{problem}"
+    );
+    // Past the body limit: 413.
+    let big = "x".repeat(5 * 1024 * 1024);
+    let r = server
+        .client
+        .post(server.url("/v1/datasets"))
+        .bearer_auth(&t.commissioner)
+        .body(big)
+        .send()
+        .await
+        .expect("post");
+    let (status, _) = decode(r).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn ranked_matches_are_scoped_to_the_callers_children() {
+    let (_dir, db) = temp_db();
+    let t = tokens(&db).await;
+    let server = Server::start(&db, false).await;
+    let data = dataset();
+    let (_, created) = server.post(&t.commissioner, "/v1/datasets", &data).await;
+    let id = created["id"].as_str().expect("id");
+    let mine = child_of(&data, PORTSMOUTH);
+    let theirs = child_of(&data, SOUTHAMPTON);
+    let (status, ranking) = server
+        .get(
+            &t.placement,
+            &format!("/v1/datasets/{id}/children/{mine}/matches?top=3"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{ranking}");
+    assert_eq!(ranking["child"], mine.as_str());
+    assert!(ranking["matches"].as_array().is_some_and(|m| m.len() <= 3));
+    // Another authority's child, and an unknown one, answer the same 404.
+    let (status, _) = server
+        .get(
+            &t.placement,
+            &format!("/v1/datasets/{id}/children/{theirs}/matches"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = server
+        .get(
+            &t.placement,
+            &format!("/v1/datasets/{id}/children/nobody/matches"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // A planner may not rank; bad options are 422 naming the option.
+    let (status, _) = server
+        .get(
+            &t.planner,
+            &format!("/v1/datasets/{id}/children/{mine}/matches"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, problem) = server
+        .get(
+            &t.placement,
+            &format!("/v1/datasets/{id}/children/{mine}/matches?top=0"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        problem["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("top")),
+        "{problem}"
+    );
+    let (status, _) = server
+        .get(
+            &t.placement,
+            &format!("/v1/datasets/{id}/children/{mine}/matches?threads=8"),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "solver internals are not settable"
+    );
+    // The run is recorded and readable by its caller, not by another authority.
+    let (_, runs) = server.get(&t.placement, "/v1/runs").await;
+    let run = runs.as_array().and_then(|r| r.first()).expect("a run");
+    assert_eq!(run["kind"], "rank");
+    let run_id = run["id"].as_str().expect("id");
+    let (status, full) = server
+        .get(&t.placement, &format!("/v1/runs/{run_id}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(full["result"]["child"], mine.as_str());
+    let (status, _) = server
+        .get(&t.placement_other, &format!("/v1/runs/{run_id}"))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn batch_placement_runs_as_a_job_and_shows_only_the_callers_children() {
+    let (_dir, db) = temp_db();
+    let t = tokens(&db).await;
+    let server = Server::start(&db, true).await;
+    let data = dataset();
+    let (_, created) = server.post(&t.commissioner, "/v1/datasets", &data).await;
+    let id = created["id"].as_str().expect("id");
+    let r = server
+        .client
+        .post(server.url(&format!("/v1/datasets/{id}/match")))
+        .bearer_auth(&t.placement)
+        .json(&json!({"time_limit": 20}))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), StatusCode::ACCEPTED);
+    let location = r
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .expect("Location")
+        .to_string();
+    let (_, job) = decode(r).await;
+    assert_eq!(
+        location,
+        format!("/v1/jobs/{}", job["id"].as_str().expect("id"))
+    );
+    let done = wait_for_job(&server, &t.placement, job["id"].as_str().expect("id")).await;
+    assert_eq!(done["status"], "done", "{done}");
+    let result = &done["result"];
+    let children: Value = data["children"].clone();
+    let authority_of = |id: &str| {
+        children
+            .as_array()
+            .and_then(|c| c.iter().find(|c| c["id"] == id))
+            .map(|c| c["authority"].clone())
+    };
+    let shown = result["assignments"].as_array().expect("assignments");
+    assert!(shown
+        .iter()
+        .all(|a| authority_of(a["child"].as_str().unwrap_or("")) == Some(json!(PORTSMOUTH))));
+    let outside = &result["outside_scope"];
+    let total = shown.len() as u64
+        + result["unplaced"].as_array().map_or(0, |u| u.len() as u64)
+        + outside["placed"].as_u64().unwrap_or(0)
+        + outside["unplaced"].as_u64().unwrap_or(0);
+    assert_eq!(total, 30, "every child counted once: {result}");
+    assert!(done["run_id"].is_string());
+    // Another authority's token cannot see the job.
+    let (status, _) = server.get(&t.placement_other, &format!("{location}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn queued_jobs_can_be_cancelled_and_survive_a_restart() {
+    let (_dir, db) = temp_db();
+    let t = tokens(&db).await;
+    // Without workers, jobs stay queued.
+    let server = Server::start(&db, false).await;
+    let data = dataset();
+    let (_, created) = server.post(&t.commissioner, "/v1/datasets", &data).await;
+    let id = created["id"].as_str().expect("id").to_string();
+    let (status, first) = server
+        .post(
+            &t.commissioner,
+            &format!("/v1/datasets/{id}/match"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    assert_eq!(first["status"], "queued");
+    let (_, second) = server
+        .post(
+            &t.commissioner,
+            &format!("/v1/datasets/{id}/match"),
+            &json!({}),
+        )
+        .await;
+    let second_id = second["id"].as_str().expect("id").to_string();
+    let (status, cancelled) = server
+        .send(
+            reqwest::Method::DELETE,
+            &t.commissioner,
+            &format!("/v1/jobs/{second_id}"),
+            &json!(null),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{cancelled}");
+    assert_eq!(cancelled["status"], "cancelled");
+    let (status, _) = server
+        .send(
+            reqwest::Method::DELETE,
+            &t.commissioner,
+            &format!("/v1/jobs/{second_id}"),
+            &json!(null),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    server.stop().await;
+    // Restart on the same file, with workers: the dataset is there and the
+    // queued job runs; the cancelled one stays cancelled.
+    let server = Server::start(&db, true).await;
+    let (status, _) = server
+        .get(&t.commissioner, &format!("/v1/datasets/{id}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let done = wait_for_job(&server, &t.commissioner, first["id"].as_str().expect("id")).await;
+    assert_eq!(done["status"], "done", "{done}");
+    let (_, still) = server
+        .get(&t.commissioner, &format!("/v1/jobs/{second_id}"))
+        .await;
+    assert_eq!(still["status"], "cancelled");
+    let (_, runs) = server.get(&t.admin, "/v1/runs").await;
+    assert!(runs
+        .as_array()
+        .is_some_and(|r| r.iter().any(|r| r["kind"] == "match")));
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn the_served_openapi_document_is_the_committed_one() {
+    let (_dir, db) = temp_db();
+    let server = Server::start(&db, false).await;
+    let r = server
+        .client
+        .get(server.url("/openapi.json"))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(r.status(), StatusCode::OK);
+    let served: Value = r.json().await.expect("json");
+    let committed: Value = serde_json::from_str(
+        &std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/openapi.json"))
+            .expect("docs/openapi.json (regenerate with `cargo run -p api --example openapi > docs/openapi.json`)"),
+    )
+    .expect("json");
+    assert_eq!(
+        served, committed,
+        "docs/openapi.json is stale: regenerate it"
+    );
+    assert_eq!(served["openapi"], "3.1.0");
+    for path in [
+        "/healthz",
+        "/readyz",
+        "/metrics",
+        "/openapi.json",
+        "/v1/datasets",
+        "/v1/datasets/{id}",
+        "/v1/datasets/{id}/content",
+        "/v1/datasets/{id}/children/{child}/matches",
+        "/v1/datasets/{id}/match",
+        "/v1/datasets/{id}/constellations",
+        "/v1/match",
+        "/v1/commission",
+        "/v1/jobs",
+        "/v1/jobs/{id}",
+        "/v1/runs",
+        "/v1/runs/{id}",
+    ] {
+        assert!(
+            served["paths"].get(path).is_some(),
+            "{path} is not documented"
+        );
+    }
+    server.stop().await;
+}
