@@ -241,11 +241,50 @@ pub fn rank(data: &Dataset, child: &str, config: &RankConfig) -> Result<Ranking,
     Ranker::new(data).rank(child, config)
 }
 
+/// The places of a dataset indexed for ranking: the spatial index and the
+/// cheapest weekly cost (for the lower bound that stops the nearest-first
+/// search). Build it once per dataset and share it between requests
+/// ([`Ranker::with_places`]); it holds no reference to the dataset.
+pub struct PlaceIndex {
+    index: SpatialIndex,
+    min_weekly_cost: f64,
+    places: usize,
+}
+
+impl PlaceIndex {
+    /// Indexes the places of `data`.
+    pub fn new(data: &Dataset) -> Self {
+        PlaceIndex {
+            index: SpatialIndex::new(data.places.iter().map(|p| &p.location)),
+            min_weekly_cost: data
+                .places
+                .iter()
+                .map(|p| p.weekly_cost)
+                .fold(f64::INFINITY, f64::min),
+            places: data.places.len(),
+        }
+    }
+}
+
+enum Places<'a> {
+    Owned(PlaceIndex),
+    Shared(&'a PlaceIndex),
+}
+
+impl std::ops::Deref for Places<'_> {
+    type Target = PlaceIndex;
+    fn deref(&self) -> &PlaceIndex {
+        match self {
+            Places::Owned(p) => p,
+            Places::Shared(p) => p,
+        }
+    }
+}
+
 /// Ranks children against a fixed set of places, reusing the spatial index.
 pub struct Ranker<'a> {
     data: &'a Dataset,
-    index: SpatialIndex,
-    min_weekly_cost: f64,
+    places: Places<'a>,
 }
 
 struct Candidate {
@@ -259,17 +298,23 @@ struct Candidate {
 impl<'a> Ranker<'a> {
     /// Indexes the places of `data`.
     pub fn new(data: &'a Dataset) -> Self {
-        let index = SpatialIndex::new(data.places.iter().map(|p| &p.location));
-        let min_weekly_cost = data
-            .places
-            .iter()
-            .map(|p| p.weekly_cost)
-            .fold(f64::INFINITY, f64::min);
         Ranker {
             data,
-            index,
-            min_weekly_cost,
+            places: Places::Owned(PlaceIndex::new(data)),
         }
+    }
+
+    /// A ranker over `places`, built from this same `data` with
+    /// [`PlaceIndex::new`], so the index is not rebuilt. An index of another
+    /// dataset (a different number of places) is not used: the places of
+    /// `data` are indexed afresh instead.
+    pub fn with_places(data: &'a Dataset, places: &'a PlaceIndex) -> Self {
+        let places = if places.places == data.places.len() {
+            Places::Shared(places)
+        } else {
+            Places::Owned(PlaceIndex::new(data))
+        };
+        Ranker { data, places }
     }
 
     /// Ranks the options for the child with id `child`.
@@ -360,14 +405,14 @@ impl<'a> Ranker<'a> {
         let w = config.weights;
         let mut best: Vec<Candidate> = Vec::new();
         let mut seen = 0;
-        for j in self.index.nearest(&child.anchor) {
+        for j in self.places.index.nearest(&child.anchor) {
             let km = child.anchor.distance_km(&data.places[j].location);
             if !eligibility::within_limit(child, km) {
                 break;
             }
             if best.len() >= config.top {
                 let kth = &best[config.top - 1];
-                if self.min_weekly_cost + w.distance * km > kth.cost {
+                if self.places.min_weekly_cost + w.distance * km > kth.cost {
                     break;
                 }
             }
@@ -391,7 +436,7 @@ impl<'a> Ranker<'a> {
         let total = if seen < config.top {
             seen
         } else {
-            child_pairs(data, &self.index, &w, i).len()
+            child_pairs(data, &self.places.index, &w, i).len()
         };
         (best, total)
     }
@@ -403,7 +448,7 @@ impl<'a> Ranker<'a> {
         let pairs: Vec<Vec<Pair>> = group
             .members
             .iter()
-            .map(|&i| child_pairs(data, &self.index, &w, i))
+            .map(|&i| child_pairs(data, &self.places.index, &w, i))
             .collect();
         let mut out = Vec::new();
         // Together: places eligible for every member with room for all.

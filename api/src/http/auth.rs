@@ -137,8 +137,7 @@ impl FromRequestParts<AppState> for Caller {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let secret = bearer(parts)?;
-        let now = crate::store::now();
-        match state.store().authenticate(secret, now).await? {
+        match state.authenticate(secret).await? {
             Some(token) => Ok(Caller { token }),
             None => Err(ApiError::Unauthorized(
                 "the token is unknown, expired or revoked".into(),

@@ -26,9 +26,17 @@ pub fn text(body: Result<Bytes, BytesRejection>, limit: usize) -> Result<String,
 }
 
 /// Parses a small JSON request (solve options) as `T`, naming the path of
-/// the first problem. An empty body is `{}`.
+/// the first problem. A body is required (`{}` asks for every default).
 pub fn json<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
-    let text = if text.trim().is_empty() { "{}" } else { text };
+    if text.trim().is_empty() {
+        return Err(ApiError::InvalidDataset(vec![Problem::new(
+            "request body",
+            "",
+            None,
+            None,
+            "a JSON body is required (`{}` for the defaults)",
+        )]));
+    }
     let located = |location: String, e: &serde_json::Error| {
         ApiError::InvalidDataset(vec![Problem::new(
             "request body",

@@ -18,7 +18,7 @@ use sha2::{Digest, Sha256};
 
 use super::auth::{Action, Caller};
 use super::body;
-use super::state::AppState;
+use super::state::{AppState, Loaded};
 use crate::error::ApiError;
 use crate::service::reports::Scope;
 use crate::store::{DatasetMeta, NewDataset};
@@ -64,6 +64,7 @@ impl From<DatasetMeta> for DatasetView {
 #[serde(deny_unknown_fields)]
 pub struct VersionQuery {
     /// A version (default: the latest).
+    #[param(minimum = 1)]
     pub version: Option<u32>,
 }
 
@@ -191,7 +192,8 @@ pub async fn create(
     let new = new_dataset(&caller, query.name, text, &data);
     check_upload_scope(&caller, &new)?;
     let meta = state.store().create_dataset(new).await?;
-    state.cache((meta.id.clone(), meta.version), Arc::new(data));
+    state.forget(&meta.id);
+    state.cache((meta.id.clone(), meta.version), Arc::new(Loaded::new(data)));
     tracing::info!(dataset = %meta.id, version = meta.version, "dataset stored");
     Ok(created(meta))
 }
@@ -224,7 +226,8 @@ pub async fn replace(
         .replace_dataset(&id, new)
         .await?
         .ok_or_else(|| not_found(&id))?;
-    state.cache((meta.id.clone(), meta.version), Arc::new(data));
+    state.forget(&id);
+    state.cache((meta.id.clone(), meta.version), Arc::new(Loaded::new(data)));
     Ok(created(meta))
 }
 
@@ -259,7 +262,7 @@ pub(crate) async fn visible_meta(
     id: &str,
     version: Option<u32>,
 ) -> Result<DatasetMeta, ApiError> {
-    match state.store().dataset_meta(id, version).await? {
+    match state.dataset_meta(id, version).await? {
         Some(m) if caller.sees_dataset(&m.authorities) => Ok(m),
         _ => Err(not_found(id)),
     }
@@ -271,7 +274,7 @@ pub(crate) async fn load(
     caller: &Caller,
     id: &str,
     version: Option<u32>,
-) -> Result<(DatasetMeta, Arc<Dataset>), ApiError> {
+) -> Result<(DatasetMeta, Arc<Loaded>), ApiError> {
     let meta = visible_meta(state, caller, id, version).await?;
     let data = load_version(state, &meta).await?;
     Ok((meta, data))
@@ -282,7 +285,7 @@ pub(crate) async fn load(
 pub(crate) async fn load_version(
     state: &AppState,
     meta: &DatasetMeta,
-) -> Result<Arc<Dataset>, ApiError> {
+) -> Result<Arc<Loaded>, ApiError> {
     let key = (meta.id.clone(), meta.version);
     if let Some(data) = state.cached(&key) {
         return Ok(data);
@@ -294,7 +297,8 @@ pub(crate) async fn load_version(
         .ok_or_else(|| not_found(&meta.id))?;
     let data = state
         .run_blocking(move || {
-            crate::load::dataset_from_json(&stored.body, "stored dataset").map(|(_, d)| d)
+            crate::load::dataset_from_json(&stored.body, "stored dataset")
+                .map(|(_, d)| Loaded::new(d))
         })
         .await?;
     let data = Arc::new(data);
@@ -382,9 +386,10 @@ pub async fn delete(
 ) -> Result<StatusCode, ApiError> {
     caller.require(Action::WriteDatasets)?;
     visible_meta(&state, &caller, &id, None).await?;
-    if !state.store().delete_dataset(&id).await? {
+    let deleted = state.store().delete_dataset(&id).await?;
+    state.forget(&id);
+    if !deleted {
         return Err(not_found(&id));
     }
-    state.forget(&id);
     Ok(StatusCode::NO_CONTENT)
 }

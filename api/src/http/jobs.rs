@@ -208,7 +208,8 @@ async fn solve(state: &AppState, job: &JobRecord) -> Result<(Solved, String), Ap
                 (None, Some(body)) => {
                     let text = body.clone();
                     let data = tokio::task::spawn_blocking(move || {
-                        crate::load::dataset_from_json(&text, "dataset").map(|(_, d)| d)
+                        crate::load::dataset_from_json(&text, "dataset")
+                            .map(|(_, d)| super::state::Loaded::new(d))
                     })
                     .await
                     .map_err(|e| ApiError::Internal(e.to_string()))??;
@@ -220,8 +221,8 @@ async fn solve(state: &AppState, job: &JobRecord) -> Result<(Solved, String), Ap
             let solved = tokio::task::spawn_blocking(move || -> Result<Solved, ApiError> {
                 if is_match {
                     let p: requests::SolveParams = parse(params)?;
-                    let mut r = service::match_(&data, &p)?;
-                    r.restrict(&data, &scope);
+                    let mut r = service::match_(&data.data, &p)?;
+                    r.restrict(&data.data, &scope);
                     let s = &r.solution;
                     Ok(Solved {
                         status: status_name(&s.status),
@@ -233,7 +234,7 @@ async fn solve(state: &AppState, job: &JobRecord) -> Result<(Solved, String), Ap
                     })
                 } else {
                     let p: requests::ConstellationsRequest = parse(params)?;
-                    let r = service::constellations(&data, &p)?;
+                    let r = service::constellations(&data.data, &p)?;
                     let f = &r.formation;
                     Ok(Solved {
                         status: status_name(&f.status),

@@ -28,6 +28,65 @@ impl Modify for BearerAuth {
     }
 }
 
+/// Adds the answers every `/v1` route can give whatever it does: 401 (no
+/// valid token), 403 (role), 404 (absent or out of scope), 413 (body too
+/// large), 422 (invalid input), 503 (busy, with `Retry-After`) and 500, all
+/// problem documents.
+struct CommonErrors;
+
+impl Modify for CommonErrors {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let problem = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/problem+json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("ProblemDocument")))
+                        .build(),
+                )
+                .build()
+        };
+        let common = [
+            ("401", "No token, or a wrong, expired or revoked one"),
+            ("403", "The token's role may not do this"),
+            (
+                "404",
+                "No such resource, or one outside the token's authorities",
+            ),
+            ("413", "The body is larger than the server accepts"),
+            ("422", "Invalid input: every problem listed"),
+            ("500", "An internal error"),
+            (
+                "503",
+                "Busy or shutting down: retry after the Retry-After seconds",
+            ),
+        ];
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            if !path.starts_with("/v1/") {
+                continue;
+            }
+            for op in [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                for (code, description) in common {
+                    op.responses
+                        .responses
+                        .entry(code.to_string())
+                        .or_insert_with(|| problem(description).into());
+                }
+            }
+        }
+    }
+}
+
 /// The API's OpenAPI document.
 #[derive(OpenApi)]
 #[openapi(
@@ -49,7 +108,7 @@ impl Modify for BearerAuth {
         requests::SolveParams, requests::ConstellationsRequest, requests::CommissionRequest, requests::SharingChoice,
         solves::InlineMatch, solves::InlineCommission,
     )),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &CommonErrors),
     tags(
         (name = "datasets", description = "Stored datasets and their versions"),
         (name = "solves", description = "Ranked matches (direct) and long solves (jobs)"),

@@ -110,7 +110,8 @@ impl From<RunRecord> for RunView {
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
-    /// Most runs to list, newest first (default 100, at most 1,000).
+    /// Most runs to list, newest first (default 100).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<u32>,
 }
 
@@ -126,7 +127,12 @@ pub async fn list(
 ) -> Result<Json<Vec<RunView>>, ApiError> {
     caller.require(Action::ReadRuns)?;
     let q = body::query(query)?;
-    let limit = q.limit.unwrap_or(100).clamp(1, 1000);
+    let limit = q.limit.unwrap_or(100);
+    if !(1..=1000).contains(&limit) {
+        return Err(ApiError::InvalidArgument(format!(
+            "limit must be between 1 and 1000, got {limit}"
+        )));
+    }
     let filter = RunFilter {
         token_id: None,
         authorities: None,

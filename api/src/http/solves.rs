@@ -33,18 +33,24 @@ use crate::store::{NewJob, NewRun};
 #[serde(deny_unknown_fields)]
 pub struct MatchesQuery {
     /// How many options (1 to 1,000; default 10).
+    #[param(minimum = 1, maximum = 1000)]
     pub top: Option<usize>,
     /// Also each option's system impact (one re-solve per option).
     pub system: Option<bool>,
     /// Dataset version (default: the latest).
+    #[param(minimum = 1)]
     pub version: Option<u32>,
     /// Cost per km per week of distance (default 10).
+    #[param(minimum = 0.0, maximum = 1e9)]
     pub distance_weight: Option<f64>,
     /// Penalty per child left unplaced (default 100,000).
+    #[param(minimum = 0.0, maximum = 1e9)]
     pub unplaced_penalty: Option<f64>,
     /// Time limit, seconds (capped at the server's).
+    #[param(exclusive_minimum = 0.0, maximum = 604800.0)]
     pub time_limit: Option<f64>,
     /// Relative gap (default 1e-6).
+    #[param(minimum = 0.0, maximum = 1.0)]
     pub gap: Option<f64>,
 }
 
@@ -87,8 +93,13 @@ pub async fn matches(
     let (meta, data) = datasets::load(&state, &caller, &id, q.version).await?;
     // A child outside the caller's authorities answers like an unknown one.
     let visible = data
+        .data
         .child_index(&child)
-        .map(|i| data.authorities[data.children[i].authority].id.as_str())
+        .map(|i| {
+            data.data.authorities[data.data.children[i].authority]
+                .id
+                .as_str()
+        })
         .is_some_and(|a| caller.scope().allows(a));
     if !visible {
         return Err(ApiError::NotFound(format!(
@@ -99,7 +110,12 @@ pub async fn matches(
     }
     let started = std::time::Instant::now();
     let req = request.clone();
-    let report = state.run_blocking(move || service::rank(&data, &req)).await;
+    let report = state
+        .run_blocking(move || {
+            let ranker = optimiser::ranking::Ranker::with_places(&data.data, &data.places);
+            service::rank_with(&ranker, &req)
+        })
+        .await;
     let total_ms = started.elapsed().as_secs_f64() * 1000.0;
     let report = match report {
         Ok(r) => r,

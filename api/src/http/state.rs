@@ -7,11 +7,32 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use optimiser::dataset::Dataset;
+use optimiser::ranking::PlaceIndex;
 use tokio::sync::{Notify, Semaphore};
 
 use super::metrics::Metrics;
 use crate::error::ApiError;
-use crate::store::Store;
+use crate::store::{DatasetMeta, Store, TokenInfo};
+
+/// A validated dataset and its places indexed for ranking, as cached.
+pub struct Loaded {
+    /// The dataset.
+    pub data: Dataset,
+    /// Its places' spatial index, built once.
+    pub places: PlaceIndex,
+}
+
+impl Loaded {
+    /// Indexes `data`.
+    pub fn new(data: Dataset) -> Loaded {
+        let places = PlaceIndex::new(&data);
+        Loaded { data, places }
+    }
+}
+
+/// How long an authenticated token is trusted without asking the store
+/// again: a revocation takes effect within this time.
+pub const TOKEN_CACHE_SECONDS: u64 = 5;
 
 /// The server's settings (`placement serve` flags).
 #[derive(Debug, Clone)]
@@ -62,7 +83,9 @@ pub struct AppState(pub(crate) Arc<Inner>);
 pub(crate) struct Inner {
     pub store: Store,
     pub config: ServerConfig,
-    pub cache: Mutex<lru::LruCache<DatasetKey, Arc<Dataset>>>,
+    pub cache: Mutex<lru::LruCache<DatasetKey, Arc<Loaded>>>,
+    pub metas: Mutex<lru::LruCache<(String, Option<u32>), DatasetMeta>>,
+    pub tokens: Mutex<lru::LruCache<String, (TokenInfo, std::time::Instant)>>,
     pub solvers: Arc<Semaphore>,
     pub waiting: AtomicUsize,
     pub jobs_wake: Notify,
@@ -78,6 +101,8 @@ impl AppState {
             solvers: Arc::new(Semaphore::new(config.solve_workers.max(1))),
             config,
             cache: Mutex::new(lru::LruCache::new(entries)),
+            metas: Mutex::new(lru::LruCache::new(NonZeroUsize::MIN.saturating_add(1023))),
+            tokens: Mutex::new(lru::LruCache::new(NonZeroUsize::MIN.saturating_add(1023))),
             waiting: AtomicUsize::new(0),
             jobs_wake: Notify::new(),
             metrics: Metrics::new()?,
@@ -99,17 +124,41 @@ impl AppState {
     }
 
     /// A cached validated dataset.
-    pub(crate) fn cached(&self, key: &DatasetKey) -> Option<Arc<Dataset>> {
+    pub(crate) fn cached(&self, key: &DatasetKey) -> Option<Arc<Loaded>> {
         self.0.cache.lock().ok()?.get(key).cloned()
     }
 
-    pub(crate) fn cache(&self, key: DatasetKey, data: Arc<Dataset>) {
+    pub(crate) fn cache(&self, key: DatasetKey, data: Arc<Loaded>) {
         if let Ok(mut c) = self.0.cache.lock() {
             c.put(key, data);
         }
     }
 
-    /// Forgets every cached version of a dataset (after a delete).
+    /// A dataset version's metadata, from memory or the store (`None`
+    /// version: the latest).
+    pub(crate) async fn dataset_meta(
+        &self,
+        id: &str,
+        version: Option<u32>,
+    ) -> Result<Option<DatasetMeta>, ApiError> {
+        let key = (id.to_string(), version);
+        if let Some(m) = self
+            .0
+            .metas
+            .lock()
+            .ok()
+            .and_then(|mut c| c.get(&key).cloned())
+        {
+            return Ok(Some(m));
+        }
+        let meta = self.store().dataset_meta(id, version).await?;
+        if let (Some(m), Ok(mut c)) = (&meta, self.0.metas.lock()) {
+            c.put(key, m.clone());
+        }
+        Ok(meta)
+    }
+
+    /// Forgets every cached version of a dataset (after a replace or delete).
     pub(crate) fn forget(&self, id: &str) {
         if let Ok(mut c) = self.0.cache.lock() {
             let keys: Vec<DatasetKey> = c
@@ -121,6 +170,47 @@ impl AppState {
                 c.pop(&k);
             }
         }
+        if let Ok(mut c) = self.0.metas.lock() {
+            let keys: Vec<_> = c
+                .iter()
+                .filter(|(k, _)| k.0 == id)
+                .map(|(k, _)| k.clone())
+                .collect();
+            for k in keys {
+                c.pop(&k);
+            }
+        }
+    }
+
+    /// The token with this secret, if it is active: trusted from memory for
+    /// [`TOKEN_CACHE_SECONDS`], then asked of the store again.
+    pub(crate) async fn authenticate(&self, secret: &str) -> Result<Option<TokenInfo>, ApiError> {
+        let key = crate::store::sha256_hex(secret.as_bytes());
+        let now = crate::store::now();
+        let fresh = std::time::Duration::from_secs(TOKEN_CACHE_SECONDS);
+        if let Some((token, at)) = self
+            .0
+            .tokens
+            .lock()
+            .ok()
+            .and_then(|mut c| c.get(&key).cloned())
+        {
+            if at.elapsed() < fresh && token.is_active(now) {
+                return Ok(Some(token));
+            }
+        }
+        let token = self.store().authenticate(secret, now).await?;
+        if let Ok(mut c) = self.0.tokens.lock() {
+            match &token {
+                Some(t) => {
+                    c.put(key, (t.clone(), std::time::Instant::now()));
+                }
+                None => {
+                    c.pop(&key);
+                }
+            }
+        }
+        Ok(token)
     }
 
     /// Runs blocking work (a solve) on the bounded worker pool, off the

@@ -29,13 +29,17 @@ pub const DEFAULT_ORDERS: usize = 200;
 pub struct SolveParams {
     /// Cost per km per week of distance from the child's school (or
     /// authority); default 10.
+    #[schema(minimum = 0.0, maximum = 1e9)]
     pub distance_weight: Option<f64>,
     /// Penalty per child left unplaced; default 100,000.
+    #[schema(minimum = 0.0, maximum = 1e9)]
     pub unplaced_penalty: Option<f64>,
     /// Time limit in seconds: the best answer found is returned, marked
     /// `time_limit`. None: no limit (a server caps it at its own limit).
+    #[schema(exclusive_minimum = 0.0, maximum = 604800.0)]
     pub time_limit: Option<f64>,
     /// Relative gap at which a solve counts as optimal; default 1e-6.
+    #[schema(minimum = 0.0, maximum = 1.0)]
     pub gap: Option<f64>,
 }
 
@@ -116,18 +120,23 @@ pub struct ConstellationsRequest {
     /// Fewest satellites per hub (default 6).
     pub min: Option<u32>,
     /// Most satellites per hub (default 10).
+    #[schema(minimum = 1, maximum = 100)]
     pub max: Option<u32>,
     /// Furthest a satellite may live from its hub, km (default 15).
+    #[schema(minimum = 0.0, maximum = 20000.0)]
     pub max_km: Option<f64>,
     /// Open exactly this many constellations (coverage first, then
     /// distance). Not with `reward`.
     pub count: Option<u32>,
     /// Reward per satellite per week: the model chooses how many to open
     /// (default 250 when neither `count` nor `reward` is given).
+    #[schema(minimum = 0.0, maximum = 1e9)]
     pub reward: Option<f64>,
     /// Weekly cost of running a hub (default £810).
+    #[schema(minimum = 0.0, maximum = 1e9)]
     pub hub_cost: Option<f64>,
     /// Cost per km per week between a satellite and its hub.
+    #[schema(minimum = 0.0, maximum = 1e9)]
     pub distance_weight: Option<f64>,
     /// The households that may be hubs (default: in-house households with at
     /// least two places).
@@ -136,8 +145,10 @@ pub struct ConstellationsRequest {
     #[serde(default)]
     pub replan: bool,
     /// Time limit in seconds.
+    #[schema(exclusive_minimum = 0.0, maximum = 604800.0)]
     pub time_limit: Option<f64>,
     /// Relative gap at which a plan counts as optimal (default 1e-6).
+    #[schema(minimum = 0.0, maximum = 1.0)]
     pub gap: Option<f64>,
 }
 
@@ -202,11 +213,14 @@ pub struct CommissionRequest {
     #[serde(default)]
     pub sharing: SharingChoice,
     /// Time limit in seconds for all solves together.
+    #[schema(exclusive_minimum = 0.0, maximum = 604800.0)]
     pub time_limit: Option<f64>,
     /// Relative MIP gap at which each solve counts as optimal (default 1e-6).
+    #[schema(minimum = 0.0, maximum = 1.0)]
     pub gap: Option<f64>,
     /// Random partner orders for the sampled Shapley value (more than 10
     /// partners; default 200).
+    #[schema(minimum = 2, maximum = 100000)]
     pub orders: Option<usize>,
     /// Seed of the sampled orders (default 0).
     pub seed: Option<u64>,
