@@ -126,6 +126,9 @@ pub enum ApiError {
     /// Output could not be serialised.
     #[error("could not write JSON: {0}")]
     Json(serde_json::Error),
+    /// The service's store failed.
+    #[error("{0}")]
+    Store(crate::store::StoreError),
 }
 
 // The inner errors are part of each message, so they are not also exposed as
@@ -182,6 +185,16 @@ impl From<serde_json::Error> for ApiError {
     }
 }
 
+// A value the store refuses is an invalid argument, like any other.
+impl From<crate::store::StoreError> for ApiError {
+    fn from(e: crate::store::StoreError) -> Self {
+        match e {
+            crate::store::StoreError::Invalid(m) => ApiError::InvalidArgument(m),
+            e => ApiError::Store(e),
+        }
+    }
+}
+
 fn list_problems(problems: &[Problem]) -> String {
     let mut out = format!(
         "the input has {} problem{}:",
@@ -208,6 +221,7 @@ impl ApiError {
             ApiError::Rank(e) => e.class(),
             ApiError::Commission(e) => e.class(),
             ApiError::Formation(e) => e.class(),
+            ApiError::Store(e) => e.class(),
             ApiError::Io { .. } | ApiError::Json(_) => ErrorClass::Internal,
         }
     }

@@ -18,6 +18,7 @@ mod json_doc;
 mod json_messages;
 pub mod load;
 pub mod region;
+pub mod store;
 pub mod table;
 
 pub use error::{ApiError, Problem};
