@@ -50,6 +50,8 @@ pub enum Command {
     /// Plan Mockingbird constellations: hubs and their satellites.
     #[command(allow_negative_numbers = true)]
     Constellations(crate::constellations::ConstellationsArgs),
+    /// Bearer tokens of the HTTP service: create, list, revoke.
+    Token(crate::token_cmd::TokenArgs),
 }
 
 /// Output format.
@@ -188,6 +190,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), ApiError> {
         Command::Commission(a) => crate::commission::run(&a, out),
         Command::GenerateCommission(a) => crate::commission::run_generate(&a, out),
         Command::Constellations(a) => crate::constellations::run(&a, out),
+        Command::Token(a) => crate::token_cmd::run(&a, out),
     }
 }
 

@@ -20,6 +20,7 @@ pub mod load;
 pub mod region;
 pub mod store;
 pub mod table;
+pub mod token_cmd;
 
 pub use error::{ApiError, Problem};
 pub use load::load_dataset;
