@@ -1,0 +1,301 @@
+//! The record of every solve. Append-only: the database itself refuses
+//! UPDATE and DELETE on `runs` and `run_scope` (triggers in the first
+//! migration), so no code path can rewrite history.
+
+use serde::{Deserialize, Serialize};
+use sqlx::sqlite::SqliteRow;
+use sqlx::{QueryBuilder, Sqlite};
+
+use super::{
+    get, get_json, get_role_opt, get_u32_opt, is_sha256_hex, new_id, not_nan, now, sql, to_json,
+    Role, Store, StoreError,
+};
+
+/// Most runs one listing returns (newest first); also the default.
+pub const MAX_RUN_LIST: u32 = 1000;
+
+/// A solve to record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewRun {
+    /// The token that asked for it (`None` for a local or system run).
+    pub token_id: Option<String>,
+    /// The token's role at the time.
+    pub role: Option<Role>,
+    /// The token's authorities at the time (GSS codes); listings filter on
+    /// these.
+    pub scope: Vec<String>,
+    /// What was solved: `match`, `rank`, `constellations`, `commission`, …
+    pub kind: String,
+    /// The stored dataset solved, if it was one.
+    pub dataset_id: Option<String>,
+    /// Its version.
+    pub dataset_version: Option<u32>,
+    /// SHA-256 (hex) of the input: the stored dataset's, or of an inline
+    /// body.
+    pub input_sha256: String,
+    /// The options the solve ran with.
+    pub params: serde_json::Value,
+    /// `optimal`, `time_limit`, `error`, …
+    pub status: String,
+    /// The objective, when there was an answer.
+    pub objective: Option<f64>,
+    /// The relative gap, when known.
+    pub gap: Option<f64>,
+    /// Milliseconds spent building the model.
+    pub build_ms: Option<f64>,
+    /// Milliseconds in the solver.
+    pub solve_ms: Option<f64>,
+    /// Milliseconds in all (finite).
+    pub total_ms: f64,
+    /// The answer (or the error) as returned to the caller.
+    pub result: serde_json::Value,
+    /// The job it ran in, if any.
+    pub job_id: Option<String>,
+}
+
+/// A recorded solve.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunRecord {
+    /// `run_` and 16 hex digits.
+    pub id: String,
+    /// When it was recorded (unix seconds).
+    pub at: i64,
+    /// See [`NewRun`].
+    pub token_id: Option<String>,
+    /// See [`NewRun`].
+    pub role: Option<Role>,
+    /// See [`NewRun`].
+    pub scope: Vec<String>,
+    /// See [`NewRun`].
+    pub kind: String,
+    /// See [`NewRun`].
+    pub dataset_id: Option<String>,
+    /// See [`NewRun`].
+    pub dataset_version: Option<u32>,
+    /// See [`NewRun`].
+    pub input_sha256: String,
+    /// See [`NewRun`].
+    pub params: serde_json::Value,
+    /// See [`NewRun`].
+    pub status: String,
+    /// See [`NewRun`].
+    pub objective: Option<f64>,
+    /// See [`NewRun`].
+    pub gap: Option<f64>,
+    /// See [`NewRun`].
+    pub build_ms: Option<f64>,
+    /// See [`NewRun`].
+    pub solve_ms: Option<f64>,
+    /// See [`NewRun`].
+    pub total_ms: f64,
+    /// See [`NewRun`].
+    pub result: serde_json::Value,
+    /// See [`NewRun`].
+    pub job_id: Option<String>,
+}
+
+/// A recorded solve without its parameters and result (for listings).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunSummary {
+    /// `run_` and 16 hex digits.
+    pub id: String,
+    /// When it was recorded (unix seconds).
+    pub at: i64,
+    /// See [`NewRun`].
+    pub token_id: Option<String>,
+    /// See [`NewRun`].
+    pub role: Option<Role>,
+    /// See [`NewRun`].
+    pub scope: Vec<String>,
+    /// See [`NewRun`].
+    pub kind: String,
+    /// See [`NewRun`].
+    pub dataset_id: Option<String>,
+    /// See [`NewRun`].
+    pub dataset_version: Option<u32>,
+    /// See [`NewRun`].
+    pub input_sha256: String,
+    /// See [`NewRun`].
+    pub status: String,
+    /// See [`NewRun`].
+    pub objective: Option<f64>,
+    /// See [`NewRun`].
+    pub gap: Option<f64>,
+    /// See [`NewRun`].
+    pub build_ms: Option<f64>,
+    /// See [`NewRun`].
+    pub solve_ms: Option<f64>,
+    /// See [`NewRun`].
+    pub total_ms: f64,
+    /// See [`NewRun`].
+    pub job_id: Option<String>,
+}
+
+/// Which runs to list (all conditions must hold), newest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunFilter {
+    /// Only the runs of this token.
+    pub token_id: Option<String>,
+    /// Only runs whose scope shares at least one authority with these
+    /// (an empty list matches nothing).
+    pub authorities: Option<Vec<String>>,
+    /// At most this many (default and cap [`MAX_RUN_LIST`]).
+    pub limit: Option<u32>,
+}
+
+fn summary_from_row(row: &SqliteRow) -> Result<RunSummary, StoreError> {
+    Ok(RunSummary {
+        id: get(row, "id")?,
+        at: get(row, "at")?,
+        token_id: get(row, "token_id")?,
+        role: get_role_opt(row, "role")?,
+        scope: get_json(row, "scope")?,
+        kind: get(row, "kind")?,
+        dataset_id: get(row, "dataset_id")?,
+        dataset_version: get_u32_opt(row, "dataset_version")?,
+        input_sha256: get(row, "input_sha256")?,
+        status: get(row, "status")?,
+        objective: get(row, "objective")?,
+        gap: get(row, "gap")?,
+        build_ms: get(row, "build_ms")?,
+        solve_ms: get(row, "solve_ms")?,
+        total_ms: get(row, "total_ms")?,
+        job_id: get(row, "job_id")?,
+    })
+}
+
+fn record_from_row(row: &SqliteRow) -> Result<RunRecord, StoreError> {
+    let s = summary_from_row(row)?;
+    Ok(RunRecord {
+        params: get_json(row, "params")?,
+        result: get_json(row, "result")?,
+        id: s.id,
+        at: s.at,
+        token_id: s.token_id,
+        role: s.role,
+        scope: s.scope,
+        kind: s.kind,
+        dataset_id: s.dataset_id,
+        dataset_version: s.dataset_version,
+        input_sha256: s.input_sha256,
+        status: s.status,
+        objective: s.objective,
+        gap: s.gap,
+        build_ms: s.build_ms,
+        solve_ms: s.solve_ms,
+        total_ms: s.total_ms,
+        job_id: s.job_id,
+    })
+}
+
+/// `list` without repeats, first occurrence kept.
+fn unique(list: &[String]) -> Vec<&String> {
+    let mut out: Vec<&String> = Vec::with_capacity(list.len());
+    for a in list {
+        if !out.contains(&a) {
+            out.push(a);
+        }
+    }
+    out
+}
+
+impl Store {
+    /// Records a solve (one transaction: the run and its scope rows). A
+    /// NaN objective, gap or time is stored as absent.
+    pub async fn record_run(&self, new: NewRun) -> Result<RunRecord, StoreError> {
+        if !new.total_ms.is_finite() {
+            return Err(StoreError::Invalid(
+                "a run's total_ms must be finite".into(),
+            ));
+        }
+        if !is_sha256_hex(&new.input_sha256) {
+            return Err(StoreError::Invalid(
+                "a run's input_sha256 is 64 lowercase hex digits".into(),
+            ));
+        }
+        let scope: Vec<String> = unique(&new.scope).into_iter().cloned().collect();
+        let record = RunRecord {
+            id: new_id("run_")?,
+            at: now(),
+            token_id: new.token_id,
+            role: new.role,
+            scope,
+            kind: new.kind,
+            dataset_id: new.dataset_id,
+            dataset_version: new.dataset_version,
+            input_sha256: new.input_sha256,
+            params: new.params,
+            status: new.status,
+            objective: not_nan(new.objective),
+            gap: not_nan(new.gap),
+            build_ms: not_nan(new.build_ms),
+            solve_ms: not_nan(new.solve_ms),
+            total_ms: new.total_ms,
+            result: new.result,
+            job_id: new.job_id,
+        };
+        let mut tx = self.write().await?;
+        sqlx::query(sql::INSERT_RUN)
+            .bind(&record.id)
+            .bind(record.at)
+            .bind(&record.token_id)
+            .bind(record.role.map(Role::as_str))
+            .bind(to_json(&record.scope)?)
+            .bind(&record.kind)
+            .bind(&record.dataset_id)
+            .bind(record.dataset_version.map(i64::from))
+            .bind(&record.input_sha256)
+            .bind(to_json(&record.params)?)
+            .bind(&record.status)
+            .bind(record.objective)
+            .bind(record.gap)
+            .bind(record.build_ms)
+            .bind(record.solve_ms)
+            .bind(record.total_ms)
+            .bind(to_json(&record.result)?)
+            .bind(&record.job_id)
+            .execute(&mut *tx)
+            .await?;
+        for authority in &record.scope {
+            sqlx::query(sql::INSERT_RUN_SCOPE)
+                .bind(&record.id)
+                .bind(authority)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    /// One recorded run, with its parameters and result.
+    pub async fn run(&self, id: &str) -> Result<Option<RunRecord>, StoreError> {
+        let row = sqlx::query(sql::RUN_BY_ID)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(record_from_row).transpose()
+    }
+
+    /// Recorded runs matching `filter`, newest first.
+    pub async fn list_runs(&self, filter: &RunFilter) -> Result<Vec<RunSummary>, StoreError> {
+        let limit = filter.limit.unwrap_or(MAX_RUN_LIST).min(MAX_RUN_LIST);
+        let mut q = QueryBuilder::<Sqlite>::new(sql::LIST_RUNS);
+        if let Some(token) = &filter.token_id {
+            q.push(sql::RUNS_BY_TOKEN).push_bind(token.clone());
+        }
+        if let Some(authorities) = &filter.authorities {
+            if authorities.is_empty() {
+                return Ok(Vec::new());
+            }
+            q.push(sql::RUNS_IN_SCOPE);
+            let mut list = q.separated(", ");
+            for a in unique(authorities) {
+                list.push_bind(a.clone());
+            }
+            q.push(sql::RUNS_IN_SCOPE_END);
+        }
+        q.push(sql::RUNS_ORDER_LIMIT).push_bind(i64::from(limit));
+        let rows = q.build().fetch_all(&self.pool).await?;
+        rows.iter().map(summary_from_row).collect()
+    }
+}
