@@ -309,25 +309,29 @@ pub fn run_generate(a: &GenerateArgs, out: &mut dyn Write) -> Result<(), ApiErro
 /// `placement validate`.
 pub fn run_validate(a: &ValidateArgs, out: &mut dyn Write) -> Result<(), ApiError> {
     let data = load::load_dataset(&a.dataset)?;
-    let carers = data.places.iter().filter(|p| p.is_carer()).count();
-    let free: u64 = data.places.iter().map(|p| u64::from(p.free_places())).sum();
+    let carers = data.places().iter().filter(|p| p.is_carer()).count();
+    let free: u64 = data
+        .places()
+        .iter()
+        .map(|p| u64::from(p.free_places()))
+        .sum();
     let groups = data
-        .sibling_groups
+        .sibling_groups()
         .iter()
         .filter(|g| g.members.len() >= 2)
         .count();
     writeln!(
         out,
         "valid: {} children, {} places ({} carers, {} homes) with {} free, {} schools, {} authorities, {} sibling groups, {} constellations",
-        data.children.len(),
-        data.places.len(),
+        data.children().len(),
+        data.places().len(),
         carers,
-        data.places.len() - carers,
+        data.places().len() - carers,
         free,
-        data.schools.len(),
-        data.authorities.len(),
+        data.schools().len(),
+        data.authorities().len(),
         groups,
-        data.constellations.len(),
+        data.constellations().len(),
     )
     .map_err(stdout_error)
 }

@@ -99,8 +99,8 @@ pub fn load_dataset(path: &Path) -> Result<Dataset, ApiError> {
     match result {
         Ok(data) if problems.is_empty() => {
             tracing::info!(
-                children = data.children.len(),
-                places = data.places.len(),
+                children = data.children().len(),
+                places = data.places().len(),
                 ms = started.elapsed().as_secs_f64() * 1000.0,
                 "dataset loaded"
             );
