@@ -15,7 +15,7 @@ fn rank_one_child(c: &mut Criterion) {
     let data = generate(&GeneratorSpec::new(1, 200, 4500, 500)).expect("valid");
     let ranker = Ranker::new(&data);
     let child = data
-        .children
+        .children()
         .iter()
         .find(|k| k.sibling_group.is_none() && k.max_distance_km.is_none())
         .expect("a single child")

@@ -77,13 +77,13 @@ fn main() {
         );
     }
     let grouped = data
-        .children
+        .children()
         .iter()
         .filter(|c| c.sibling_group.is_some())
         .count();
     println!(
         "{what} seed {seed}: {} children ({grouped} in sibling groups), {} places; status {:?}, objective {:.2}, bound {:.2}, gap {:.2e}, LP bound {:.2}, counting bound {:.2}; enumerated {} children (complete: {}); total {:.0} ms (build {:.0} ms, HiGHS {:.0} ms); pairs {}, columns {} -> {} in model, {} rows, {} LP rounds, {} MIP rounds; placed {}, unplaced {}",
-        data.children.len(), data.places.len(), s.status, s.objective, s.bound, s.gap, s.model.lp_bound, s.model.counting_bound, s.model.children_enumerated, s.model.enumeration_complete, s.total_ms, s.model.build_ms, s.solve_ms,
+        data.children().len(), data.places().len(), s.status, s.objective, s.bound, s.gap, s.model.lp_bound, s.model.counting_bound, s.model.children_enumerated, s.model.enumeration_complete, s.total_ms, s.model.build_ms, s.solve_ms,
         s.model.eligible_pairs, s.model.columns_total, s.model.columns_in_model, s.model.rows_in_model, s.model.lp_rounds, s.model.mip_rounds,
         s.breakdown.children_placed, s.breakdown.children_unplaced
     );

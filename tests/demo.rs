@@ -14,8 +14,8 @@ fn repo(path: &str) -> std::path::PathBuf {
 fn demo_dataset_solves_to_proven_optimality_and_passes_the_checker() {
     let data =
         api::load_dataset(&repo("data/demo/south_coast.json")).expect("the demo dataset is valid");
-    assert_eq!(data.children.len(), 120);
-    assert_eq!(data.authorities.len(), 5);
+    assert_eq!(data.children().len(), 120);
+    assert_eq!(data.authorities().len(), 5);
     let config = MatchConfig::default();
     let solution = matching::solve(&data, &config).expect("solves");
     assert_eq!(solution.status, SolveStatus::Optimal);
@@ -25,11 +25,11 @@ fn demo_dataset_solves_to_proven_optimality_and_passes_the_checker() {
     assert!((recomputed - solution.objective).abs() <= 1e-6 * solution.objective.max(1.0));
     assert_eq!(
         solution.assignments.len() + solution.unplaced.len(),
-        data.children.len()
+        data.children().len()
     );
     // The demo is sized so that most children are placed.
     assert!(
-        solution.assignments.len() * 10 >= data.children.len() * 8,
+        solution.assignments.len() * 10 >= data.children().len() * 8,
         "{} placed",
         solution.assignments.len()
     );
@@ -39,7 +39,7 @@ fn demo_dataset_solves_to_proven_optimality_and_passes_the_checker() {
 fn demo_csv_folder_loads_and_matches_its_generator_output() {
     let data =
         api::load_dataset(&repo("data/demo/south_coast_csv")).expect("the CSV demo is valid");
-    assert_eq!(data.children.len(), 25);
+    assert_eq!(data.children().len(), 25);
     // The folder was written by `placement generate --seed 7 --children 25 --carers 60 --homes 8 --csv`
     // from data/region: regenerating it must give the same tables.
     let region = api::region::load_region(&repo("data/region")).expect("region loads");

@@ -108,8 +108,8 @@ pub fn validate(
     match Dataset::try_from(raw) {
         Ok(data) if problems.is_empty() => {
             tracing::info!(
-                children = data.children.len(),
-                places = data.places.len(),
+                children = data.children().len(),
+                places = data.places().len(),
                 ms = started.elapsed().as_secs_f64() * 1000.0,
                 "dataset loaded"
             );

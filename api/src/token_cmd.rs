@@ -12,8 +12,8 @@ use clap::{Args, Subcommand, ValueEnum};
 use serde::Serialize;
 
 use crate::error::ApiError;
-use crate::store::{check_token_scope, now, NewToken, Role, Store, TokenInfo};
 use crate::render::table::Table;
+use crate::store::{check_token_scope, now, NewToken, Role, Store, TokenInfo};
 
 /// The store file `placement token` and `placement serve` use unless told
 /// otherwise (relative to the working directory).

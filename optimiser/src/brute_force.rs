@@ -25,11 +25,11 @@ pub fn solve_where(
     weights: &Weights,
     keep: impl Fn(&[Option<PlaceIdx>]) -> bool,
 ) -> Option<(f64, Vec<Option<PlaceIdx>>)> {
-    let options: Vec<Vec<Option<PlaceIdx>>> = (0..data.children.len())
+    let options: Vec<Vec<Option<PlaceIdx>>> = (0..data.children().len())
         .map(|i| {
             std::iter::once(None)
                 .chain(
-                    (0..data.places.len())
+                    (0..data.places().len())
                         .filter(|&j| eligibility::is_eligible(data, i, j))
                         .map(Some),
                 )
@@ -43,8 +43,8 @@ pub fn solve_where(
         return None;
     }
     let mut best: Option<(f64, Vec<Option<PlaceIdx>>)> = None;
-    let mut current = vec![None; data.children.len()];
-    let mut room: Vec<u32> = data.places.iter().map(|p| p.free_places()).collect();
+    let mut current = vec![None; data.children().len()];
+    let mut room: Vec<u32> = data.places().iter().map(|p| p.free_places()).collect();
     search(
         data,
         weights,

@@ -56,45 +56,45 @@ pub fn check(
     weights: &Weights,
     placement: &[Option<PlaceIdx>],
 ) -> Result<f64, Vec<Violation>> {
-    if placement.len() != data.children.len() {
+    if placement.len() != data.children().len() {
         return Err(vec![Violation::WrongLength {
-            expected: data.children.len(),
+            expected: data.children().len(),
             got: placement.len(),
         }]);
     }
     let mut problems = Vec::new();
-    let mut load = vec![0u32; data.places.len()];
+    let mut load = vec![0u32; data.places().len()];
     let mut objective = 0.0;
     for (i, p) in placement.iter().enumerate() {
         match *p {
             None => objective += weights.unplaced,
             Some(j) => {
-                let km = data.children[i]
+                let km = data.children()[i]
                     .anchor
-                    .distance_km(&data.places[j].location);
+                    .distance_km(&data.places()[j].location);
                 if let Err(rule) = eligibility::check(data, i, j, km) {
                     problems.push(Violation::NotEligible {
-                        child: data.children[i].id.clone(),
-                        place: data.places[j].id.clone(),
+                        child: data.children()[i].id.clone(),
+                        place: data.places()[j].id.clone(),
                         rule,
                     });
                 }
                 load[j] += 1;
-                objective += weights.pair_cost(data.places[j].weekly_cost, km);
+                objective += weights.pair_cost(data.places()[j].weekly_cost, km);
             }
         }
     }
     for (j, &n) in load.iter().enumerate() {
-        let free = data.places[j].free_places();
+        let free = data.places()[j].free_places();
         if n > free {
             problems.push(Violation::OverCapacity {
-                place: data.places[j].id.clone(),
+                place: data.places()[j].id.clone(),
                 placed: n,
                 free,
             });
         }
     }
-    for group in &data.sibling_groups {
+    for group in data.sibling_groups() {
         let placed: Vec<Option<PlaceIdx>> = group.members.iter().map(|&i| placement[i]).collect();
         let all_placed = placed.iter().all(Option::is_some);
         let none_placed = placed.iter().all(Option::is_none);
@@ -111,7 +111,7 @@ pub fn check(
             KeepTogether::Constellation => {
                 let constellations: BTreeSet<Option<usize>> = places
                     .iter()
-                    .map(|&j| data.places[j].constellation())
+                    .map(|&j| data.places()[j].constellation())
                     .collect();
                 let one_place = places.len() == 1;
                 let one_constellation =

@@ -31,8 +31,8 @@ pub enum Ineligible {
 
 /// Checks every rule for child `i` and place `j` at distance `km` (see module doc).
 pub fn check(data: &Dataset, i: ChildIdx, j: PlaceIdx, km: f64) -> Result<(), Ineligible> {
-    let child = &data.children[i];
-    let place = &data.places[j];
+    let child = &data.children()[i];
+    let place = &data.places()[j];
     let kind_ok = match child.placement {
         PlacementKind::Any => true,
         PlacementKind::Foster => place.is_carer(),
@@ -73,9 +73,9 @@ pub fn within_limit(child: &Child, km: f64) -> bool {
 
 /// Whether child `i` is eligible for place `j`.
 pub fn is_eligible(data: &Dataset, i: ChildIdx, j: PlaceIdx) -> bool {
-    let km = data.children[i]
+    let km = data.children()[i]
         .anchor
-        .distance_km(&data.places[j].location);
+        .distance_km(&data.places()[j].location);
     check(data, i, j, km).is_ok()
 }
 
@@ -147,9 +147,9 @@ mod tests {
 
     fn verdict(raw: RawDataset) -> Result<(), Ineligible> {
         let data = Dataset::try_from(raw).expect("valid");
-        let km = data.children[0]
+        let km = data.children()[0]
             .anchor
-            .distance_km(&data.places[0].location);
+            .distance_km(&data.places()[0].location);
         check(&data, 0, 0, km)
     }
 

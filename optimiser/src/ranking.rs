@@ -255,13 +255,13 @@ impl PlaceIndex {
     /// Indexes the places of `data`.
     pub fn new(data: &Dataset) -> Self {
         PlaceIndex {
-            index: SpatialIndex::new(data.places.iter().map(|p| &p.location)),
+            index: SpatialIndex::new(data.places().iter().map(|p| &p.location)),
             min_weekly_cost: data
-                .places
+                .places()
                 .iter()
                 .map(|p| p.weekly_cost)
                 .fold(f64::INFINITY, f64::min),
-            places: data.places.len(),
+            places: data.places().len(),
         }
     }
 }
@@ -309,7 +309,7 @@ impl<'a> Ranker<'a> {
     /// dataset (a different number of places) is not used: the places of
     /// `data` are indexed afresh instead.
     pub fn with_places(data: &'a Dataset, places: &'a PlaceIndex) -> Self {
-        let places = if places.places == data.places.len() {
+        let places = if places.places == data.places().len() {
             Places::Shared(places)
         } else {
             Places::Owned(PlaceIndex::new(data))
@@ -326,7 +326,7 @@ impl<'a> Ranker<'a> {
         let i = data
             .child_index(child)
             .ok_or_else(|| RankError::UnknownChild(child.to_string()))?;
-        let group = data.children[i]
+        let group = data.children()[i]
             .sibling_group
             .filter(|&g| matching::columns_group_is_unit(data, g));
         let (mut candidates, total) = match group {
@@ -335,10 +335,10 @@ impl<'a> Ranker<'a> {
         };
         candidates.truncate(config.top);
         let members: Vec<ChildIdx> =
-            group.map_or(vec![i], |g| data.sibling_groups[g].members.clone());
+            group.map_or(vec![i], |g| data.sibling_groups()[g].members.clone());
         let mut needs: BTreeSet<&str> = BTreeSet::new();
         for &m in &members {
-            needs.extend(data.children[m].needs.iter().map(|t| data.tag_name(t)));
+            needs.extend(data.children()[m].needs.iter().map(|t| data.tag_name(t)));
         }
         let needs_met: Vec<String> = needs.into_iter().map(String::from).collect();
         let solve_config = MatchConfig {
@@ -363,7 +363,7 @@ impl<'a> Ranker<'a> {
         };
         let member_ids: Vec<String> = members
             .iter()
-            .map(|&m| data.children[m].id.clone())
+            .map(|&m| data.children()[m].id.clone())
             .collect();
         let mut matches = Vec::with_capacity(candidates.len());
         let solves = candidates.len();
@@ -385,8 +385,8 @@ impl<'a> Ranker<'a> {
         }
         Ok(Ranking {
             child: child.to_string(),
-            sibling_group: group.map(|g| data.sibling_groups[g].id.clone()),
-            keep_together: group.map(|g| data.sibling_groups[g].keep_together),
+            sibling_group: group.map(|g| data.sibling_groups()[g].id.clone()),
+            keep_together: group.map(|g| data.sibling_groups()[g].keep_together),
             members: member_ids,
             options_total: total,
             matches,
@@ -401,12 +401,12 @@ impl<'a> Ranker<'a> {
     /// Nearest-first search with the cost lower bound of the module doc.
     fn single(&self, i: ChildIdx, config: &RankConfig) -> (Vec<Candidate>, usize) {
         let data = self.data;
-        let child = &data.children[i];
+        let child = &data.children()[i];
         let w = config.weights;
         let mut best: Vec<Candidate> = Vec::new();
         let mut seen = 0;
         for j in self.places.index.nearest(&child.anchor) {
-            let km = child.anchor.distance_km(&data.places[j].location);
+            let km = child.anchor.distance_km(&data.places()[j].location);
             if !eligibility::within_limit(child, km) {
                 break;
             }
@@ -420,10 +420,10 @@ impl<'a> Ranker<'a> {
                 continue;
             }
             seen += 1;
-            let cost = w.pair_cost(data.places[j].weekly_cost, km);
+            let cost = w.pair_cost(data.places()[j].weekly_cost, km);
             let c = Candidate {
                 cost,
-                id: data.places[j].id.clone(),
+                id: data.places()[j].id.clone(),
                 fixed: Fixed::Place { child: i, place: j },
                 placements: vec![(i, j, km)],
                 spread: None,
@@ -443,7 +443,7 @@ impl<'a> Ranker<'a> {
 
     fn group(&self, g: GroupIdx, config: &RankConfig) -> (Vec<Candidate>, usize) {
         let data = self.data;
-        let group = &data.sibling_groups[g];
+        let group = &data.sibling_groups()[g];
         let w = config.weights;
         let pairs: Vec<Vec<Pair>> = group
             .members
@@ -454,7 +454,7 @@ impl<'a> Ranker<'a> {
         // Together: places eligible for every member with room for all.
         for p in &pairs[0] {
             let j = p.place;
-            if (data.places[j].free_places() as usize) < group.members.len() {
+            if (data.places()[j].free_places() as usize) < group.members.len() {
                 continue;
             }
             let mut placements = Vec::new();
@@ -471,7 +471,7 @@ impl<'a> Ranker<'a> {
             if placements.len() == group.members.len() {
                 out.push(Candidate {
                     cost,
-                    id: data.places[j].id.clone(),
+                    id: data.places()[j].id.clone(),
                     fixed: Fixed::Place {
                         child: group.members[0],
                         place: j,
@@ -483,13 +483,13 @@ impl<'a> Ranker<'a> {
         }
         // Spread over a constellation.
         if group.keep_together == KeepTogether::Constellation {
-            for (k, constellation) in data.constellations.iter().enumerate() {
+            for (k, constellation) in data.constellations().iter().enumerate() {
                 let options: Vec<Vec<Pair>> = pairs
                     .iter()
                     .map(|ps| {
                         ps.iter()
                             .copied()
-                            .filter(|p| data.places[p.place].constellation() == Some(k))
+                            .filter(|p| data.places()[p.place].constellation() == Some(k))
                             .collect()
                     })
                     .collect();
@@ -531,14 +531,14 @@ impl<'a> Ranker<'a> {
     ) -> RankedMatch {
         let data = self.data;
         let first = c.placements[0].1;
-        let place = &data.places[first];
+        let place = &data.places()[first];
         let (kind, provider, hub, authority, constellation) = match c.spread {
             Some(k) => (
                 "constellation",
                 None,
                 false,
                 None,
-                Some(data.constellations[k].id.clone()),
+                Some(data.constellations()[k].id.clone()),
             ),
             None => {
                 let (provider, hub) = match &place.kind {
@@ -550,10 +550,10 @@ impl<'a> Ranker<'a> {
                     kind,
                     provider,
                     hub,
-                    Some(data.authorities[place.authority].id.clone()),
+                    Some(data.authorities()[place.authority].id.clone()),
                     place
                         .constellation()
-                        .map(|k| data.constellations[k].id.clone()),
+                        .map(|k| data.constellations()[k].id.clone()),
                 )
             }
         };
@@ -561,10 +561,10 @@ impl<'a> Ranker<'a> {
             .placements
             .iter()
             .map(|&(i, j, km)| MemberPlacement {
-                child: data.children[i].id.clone(),
-                place: data.places[j].id.clone(),
+                child: data.children()[i].id.clone(),
+                place: data.places()[j].id.clone(),
                 distance_km: km,
-                weekly_cost: data.places[j].weekly_cost,
+                weekly_cost: data.places()[j].weekly_cost,
             })
             .collect();
         RankedMatch {
@@ -592,7 +592,7 @@ fn cheapest_spread(data: &Dataset, options: &[Vec<Pair>]) -> Option<(f64, Vec<Pa
         .iter()
         .map(|o| o.iter().map(|p| (p.place, p.cost)).collect())
         .collect();
-    let (cost, chosen) = matching::cheapest_spread(&priced, &|j| data.places[j].free_places())?;
+    let (cost, chosen) = matching::cheapest_spread(&priced, &|j| data.places()[j].free_places())?;
     let pairs = options.iter().zip(&chosen).map(|(o, &k)| o[k]).collect();
     Some((cost, pairs))
 }

@@ -175,10 +175,11 @@ pub fn child(id: &str, group: Option<&str>) -> RawChild {
     }
 }
 
-/// A one-authority dataset (`A`) of these carers and children; every
-/// sibling group the children name gets the default policy (`household`).
-pub fn dataset(carers: Vec<RawCarer>, children: Vec<RawChild>) -> Dataset {
-    Dataset::try_from(RawDataset {
+/// A one-authority raw dataset (`A`) of these carers and children, with no
+/// sibling groups listed: push onto `sibling_groups` to give a group a
+/// policy, then validate with `Dataset::try_from`.
+pub fn raw_dataset(carers: Vec<RawCarer>, children: Vec<RawChild>) -> RawDataset {
+    RawDataset {
         version: 1,
         authorities: vec![RawAuthority {
             id: "A".into(),
@@ -193,6 +194,11 @@ pub fn dataset(carers: Vec<RawCarer>, children: Vec<RawChild>) -> Dataset {
         homes: vec![],
         children,
         sibling_groups: vec![],
-    })
-    .expect("valid")
+    }
+}
+
+/// A one-authority dataset (`A`) of these carers and children; every
+/// sibling group the children name gets the default policy (`household`).
+pub fn dataset(carers: Vec<RawCarer>, children: Vec<RawChild>) -> Dataset {
+    Dataset::try_from(raw_dataset(carers, children)).expect("valid")
 }

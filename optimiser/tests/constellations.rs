@@ -121,9 +121,9 @@ fn assert_reasons(data: &Dataset, config: &FormationConfig, f: &Formation) {
         let j = idx(&o.carer);
         let near = |h: usize| {
             h != j
-                && data.places[h]
+                && data.places()[h]
                     .location
-                    .distance_km(&data.places[j].location)
+                    .distance_km(&data.places()[j].location)
                     <= config.max_km
         };
         let open_near: Vec<&(usize, Vec<usize>)> =
@@ -152,9 +152,9 @@ fn assert_reasons(data: &Dataset, config: &FormationConfig, f: &Formation) {
                     .collect();
                 assert!(!roomy.is_empty(), "{o:?}");
                 for (h, _) in roomy {
-                    let km = data.places[*h]
+                    let km = data.places()[*h]
                         .location
-                        .distance_km(&data.places[j].location);
+                        .distance_km(&data.places()[j].location);
                     assert!(config.satellite_cost(km) >= -1e-6, "{o:?} at {km} km");
                 }
             }
@@ -162,7 +162,7 @@ fn assert_reasons(data: &Dataset, config: &FormationConfig, f: &Formation) {
     }
     // Every pool household is in exactly one of: a constellation, outside.
     let pool = data
-        .places
+        .places()
         .iter()
         .filter(|p| p.is_carer() && (config.replan || p.constellation().is_none()))
         .count();
@@ -354,10 +354,10 @@ fn kept_constellations_are_untouched_unless_replanned() {
     let (mut kept_checked, mut replanned, mut changed) = (0, 0, 0);
     for seed in 300..330u64 {
         let data = tiny_pool(seed, true);
-        let kept_ids: Vec<String> = data.constellations[0]
+        let kept_ids: Vec<String> = data.constellations()[0]
             .households
             .iter()
-            .map(|&h| data.places[h].id.clone())
+            .map(|&h| data.places()[h].id.clone())
             .collect();
         let mut config = tiny_config(seed);
         config.replan = false;
@@ -470,7 +470,9 @@ fn invalid_input_is_an_error_not_a_panic() {
         Err(FormationError::UnknownCandidate(id)) if id == "NOPE"
     ));
     // A household of the kept constellation cannot be a candidate without re-planning.
-    let kept = data.places[data.constellations[0].households[0]].id.clone();
+    let kept = data.places()[data.constellations()[0].households[0]]
+        .id
+        .clone();
     let listed = FormationConfig {
         hub_candidates: HubCandidates::Listed(vec![kept]),
         ..FormationConfig::default()
@@ -529,7 +531,7 @@ fn adding_a_candidate_never_raises_the_optimal_cost() {
         let data = tiny_pool(seed, false);
         let mut config = tiny_config(seed);
         config.replan = false;
-        let all: Vec<String> = data.places.iter().map(|p| p.id.clone()).collect();
+        let all: Vec<String> = data.places().iter().map(|p| p.id.clone()).collect();
         let with = |n: usize| FormationConfig {
             hub_candidates: HubCandidates::Listed(all[..n].to_vec()),
             ..config.clone()

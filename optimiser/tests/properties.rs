@@ -64,7 +64,7 @@ fn generated_data_is_mostly_placeable() {
     let data = Dataset::try_from(raw).unwrap();
     let s = solve(&data, &MatchConfig::default()).unwrap();
     assert!(
-        s.breakdown.children_placed * 10 >= data.children.len() * 6,
+        s.breakdown.children_placed * 10 >= data.children().len() * 6,
         "{:?}",
         s.breakdown
     );

@@ -13,12 +13,12 @@ fn single_child_ranking_is_the_cheapest_eligible_places_in_order() {
     for seed in 0..6 {
         let data = generate(&GeneratorSpec::new(seed, 60, 300, 30)).expect("valid");
         let ranker = Ranker::new(&data);
-        let index = SpatialIndex::new(data.places.iter().map(|p| &p.location));
+        let index = SpatialIndex::new(data.places().iter().map(|p| &p.location));
         let config = RankConfig {
             top: 7,
             ..RankConfig::default()
         };
-        for (i, child) in data.children.iter().enumerate() {
+        for (i, child) in data.children().iter().enumerate() {
             if child.sibling_group.is_some() {
                 continue;
             }
@@ -26,7 +26,7 @@ fn single_child_ranking_is_the_cheapest_eligible_places_in_order() {
             // Exhaustive: every eligible place sorted by (cost, id).
             let mut all: Vec<(f64, String)> = child_pairs(&data, &index, &Weights::default(), i)
                 .into_iter()
-                .map(|p| (p.cost, data.places[p.place].id.clone()))
+                .map(|p| (p.cost, data.places()[p.place].id.clone()))
                 .collect();
             all.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
             let expected: Vec<&str> = all.iter().take(7).map(|(_, id)| id.as_str()).collect();
@@ -48,7 +48,7 @@ fn unknown_child_and_out_of_range_options_are_errors_naming_them() {
         rank(&data, "nobody", &RankConfig::default()),
         Err(RankError::UnknownChild(id)) if id == "nobody"
     ));
-    let first = data.children[0].id.clone();
+    let first = data.children()[0].id.clone();
     let option = |config: RankConfig| match rank(&data, &first, &config) {
         Err(RankError::InvalidOption(e)) => e.option,
         other => panic!("expected an invalid option, got {other:?}"),
@@ -91,7 +91,7 @@ fn system_impact_equals_brute_force_with_the_option_fixed() {
         let Some((best, _)) = brute_force::solve(&data, &weights) else {
             continue;
         };
-        for child in &data.children {
+        for child in data.children() {
             let ranking = rank(
                 &data,
                 &child.id,
@@ -124,8 +124,8 @@ fn system_impact_equals_brute_force_with_the_option_fixed() {
                     if spread {
                         // The group spread over that constellation, households free.
                         fixed.iter().all(|&(i, _)| {
-                            a[i].and_then(|j| data.places[j].constellation())
-                                .map(|k| &data.constellations[k].id)
+                            a[i].and_then(|j| data.places()[j].constellation())
+                                .map(|k| &data.constellations()[k].id)
                                 == constellation.as_ref()
                         })
                     } else {

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{carer, child, dataset};
+use common::{carer, child, dataset, raw_dataset};
 use optimiser::dataset::raw::*;
 use optimiser::dataset::Dataset;
 use optimiser::matching::{solve, MatchConfig, UnplacedReason, Weights};
@@ -88,8 +88,12 @@ fn constellation_group_spreads_over_households_of_one_constellation() {
     let c3 = carer("C3", 1, 100.0); // cheaper, but outside the constellation
     let mut raw_children = vec![child("K1", Some("G")), child("K2", Some("G"))];
     raw_children[0].age = 9;
-    let mut data = dataset(vec![c1, c2, c3], raw_children);
-    data.sibling_groups[0].keep_together = KeepTogether::Constellation;
+    let mut raw = raw_dataset(vec![c1, c2, c3], raw_children);
+    raw.sibling_groups.push(RawSiblingGroup {
+        id: "G".into(),
+        keep_together: KeepTogether::Constellation,
+    });
+    let data = Dataset::try_from(raw).expect("valid");
     let s = solve(&data, &MatchConfig::default()).unwrap();
     assert_eq!(s.breakdown.children_placed, 2);
     assert_eq!(s.breakdown.siblings.same_constellation, 1);

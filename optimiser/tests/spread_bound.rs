@@ -3,8 +3,9 @@
 
 mod common;
 
-use common::{carer, child, dataset};
-use optimiser::dataset::raw::KeepTogether;
+use common::{carer, child, raw_dataset};
+use optimiser::dataset::raw::{KeepTogether, RawSiblingGroup};
+use optimiser::dataset::Dataset;
 use optimiser::matching::{solve, MatchConfig};
 use optimiser::solver::SolveStatus;
 
@@ -22,7 +23,7 @@ fn spread_lp_bound_is_exact_when_only_one_member_fits_each_household() {
         c.hub = hub;
         c
     };
-    let mut data = dataset(
+    let mut raw = raw_dataset(
         vec![
             household("K1-hub", "K1", true, 500.0),
             household("K1-sat", "K1", false, 900.0),
@@ -31,7 +32,11 @@ fn spread_lp_bound_is_exact_when_only_one_member_fits_each_household() {
         ],
         vec![child("c1", Some("G")), child("c2", Some("G"))],
     );
-    data.sibling_groups[0].keep_together = KeepTogether::Constellation;
+    raw.sibling_groups.push(RawSiblingGroup {
+        id: "G".into(),
+        keep_together: KeepTogether::Constellation,
+    });
+    let data = Dataset::try_from(raw).expect("valid");
     let s = solve(&data, &MatchConfig::default()).expect("solves");
     assert_eq!(s.status, SolveStatus::Optimal);
     assert!(

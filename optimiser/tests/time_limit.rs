@@ -56,7 +56,10 @@ fn assert_honest(data: &Dataset, config: &MatchConfig, s: &MatchSolution, best: 
         "gap {} is not (objective − bound)/max(objective, 1)",
         s.gap
     );
-    assert_eq!(s.unplaced.len() + s.assignments.len(), data.children.len());
+    assert_eq!(
+        s.unplaced.len() + s.assignments.len(),
+        data.children().len()
+    );
     match s.status {
         SolveStatus::Optimal => assert!(s.gap <= 1e-6, "optimal with gap {}", s.gap),
         SolveStatus::TimeLimit => {
@@ -93,14 +96,14 @@ fn a_limit_spent_before_enumeration_returns_the_counting_bound() {
     let s = solve(&data, &config).expect("a time limit still yields a solution");
     assert_eq!(s.status, SolveStatus::TimeLimit);
     assert!(!s.model.enumeration_complete);
-    assert!(s.model.children_enumerated < data.children.len());
+    assert!(s.model.children_enumerated < data.children().len());
     assert_eq!(s.model.mip_rounds, 0);
     assert_eq!(s.bound, s.model.counting_bound.min(s.objective));
     assert!(s.gap > 0.0);
     assert_honest(&data, &config, &s, best);
     // Children not reached are unplaced because time ran out.
     let reached = s.model.children_enumerated;
-    for (i, c) in data.children.iter().enumerate().skip(reached) {
+    for (i, c) in data.children().iter().enumerate().skip(reached) {
         let u = s.unplaced.iter().find(|u| u.child == c.id);
         assert_eq!(
             u.map(|u| u.reason),
@@ -116,8 +119,8 @@ fn the_counting_bound_charges_the_children_who_cannot_be_placed() {
     let data = instance();
     let best = optimum(&data);
     let s = solve(&data, &with_limit(Some(1e-6))).expect("solves");
-    let free: u32 = data.places.iter().map(|p| p.free_places()).sum();
-    let cannot = data.children.len().saturating_sub(free as usize) as f64;
+    let free: u32 = data.places().iter().map(|p| p.free_places()).sum();
+    let cannot = data.children().len().saturating_sub(free as usize) as f64;
     // At least the penalty for every child beyond the free places, and no more than the optimum.
     assert!(
         cannot > 0.0,

@@ -98,10 +98,10 @@ async fn seed(store: &Store, path: &std::path::Path) -> Result<(), ApiError> {
     let meta = store
         .create_dataset(NewDataset {
             name,
-            authorities: data.authorities.iter().map(|a| a.id.clone()).collect(),
+            authorities: data.authorities().iter().map(|a| a.id.clone()).collect(),
             sha256: crate::store::sha256_hex(body.as_bytes()),
-            children: u32::try_from(data.children.len()).unwrap_or(u32::MAX),
-            places: u32::try_from(data.places.len()).unwrap_or(u32::MAX),
+            children: u32::try_from(data.children().len()).unwrap_or(u32::MAX),
+            places: u32::try_from(data.places().len()).unwrap_or(u32::MAX),
             body,
             created_by: None,
         })

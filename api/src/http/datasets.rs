@@ -137,10 +137,10 @@ async fn read_upload(state: &AppState, request: Request) -> Result<(String, Data
 fn new_dataset(caller: &Caller, name: Option<String>, body: String, data: &Dataset) -> NewDataset {
     NewDataset {
         name: name.unwrap_or_else(|| "dataset".to_string()),
-        authorities: data.authorities.iter().map(|a| a.id.clone()).collect(),
+        authorities: data.authorities().iter().map(|a| a.id.clone()).collect(),
         sha256: sha256(&body),
-        children: u32::try_from(data.children.len()).unwrap_or(u32::MAX),
-        places: u32::try_from(data.places.len()).unwrap_or(u32::MAX),
+        children: u32::try_from(data.children().len()).unwrap_or(u32::MAX),
+        places: u32::try_from(data.places().len()).unwrap_or(u32::MAX),
         body,
         created_by: Some(caller.token.id.clone()),
     }

@@ -278,6 +278,20 @@ async fn solve(state: &AppState, job: &JobRecord) -> Result<(Solved, String), Ap
     }
 }
 
+/// The SHA-256 of a job's input: the stored dataset's, or its inline body's
+/// (of nothing, when neither can be read any more).
+async fn input_sha256(state: &AppState, job: &JobRecord) -> String {
+    if let Some(body) = &job.inline_body {
+        return super::solves::sha256(body);
+    }
+    if let Some(id) = &job.dataset_id {
+        if let Ok(Some(meta)) = state.dataset_meta(id, job.dataset_version).await {
+            return meta.sha256;
+        }
+    }
+    super::solves::sha256("")
+}
+
 /// Runs a claimed job to the end: solve, record the run, finish the row.
 async fn execute(state: &AppState, job: JobRecord) -> Result<(), ApiError> {
     let started = Instant::now();
@@ -289,7 +303,7 @@ async fn execute(state: &AppState, job: JobRecord) -> Result<(), ApiError> {
     let total_ms = started.elapsed().as_secs_f64() * 1000.0;
     let (status, sha) = match &outcome {
         Ok((s, sha)) => (s.status.clone(), sha.clone()),
-        Err(_) => ("error".to_string(), String::new()),
+        Err(_) => ("error".to_string(), input_sha256(state, &job).await),
     };
     state.metrics().solve(&job.kind, &status, total_ms / 1000.0);
     let (result, facts) = match outcome {

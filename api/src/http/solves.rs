@@ -96,7 +96,7 @@ pub async fn matches(
         .data
         .child_index(&child)
         .map(|i| {
-            data.data.authorities[data.data.children[i].authority]
+            data.data.authorities()[data.data.children()[i].authority]
                 .id
                 .as_str()
         })
@@ -320,7 +320,7 @@ pub async fn match_inline(
     let data = state
         .run_blocking(move || crate::load::dataset_from_json(&check, "dataset").map(|(_, d)| d))
         .await?;
-    let authorities: Vec<String> = data.authorities.iter().map(|a| a.id.clone()).collect();
+    let authorities: Vec<String> = data.authorities().iter().map(|a| a.id.clone()).collect();
     if !caller.sees_dataset(&authorities) {
         return Err(ApiError::Forbidden(
             "the dataset covers none of the token's authorities".into(),

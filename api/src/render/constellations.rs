@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 fn point(data: &Dataset, id: &str, properties: Value) -> Option<Value> {
-    let p = &data.places[data.place_index(id)?];
+    let p = &data.places()[data.place_index(id)?];
     Some(json!({
         "type": "Feature",
         "geometry": {"type": "Point", "coordinates": [p.location.lon, p.location.lat]},
@@ -24,7 +24,7 @@ pub fn geojson(data: &Dataset, f: &Formation) -> Value {
     let mut features = Vec::new();
     let loc = |id: &str| {
         data.place_index(id)
-            .map(|p| data.places[p].location)
+            .map(|p| data.places()[p].location)
             .map(|l| [l.lon, l.lat])
     };
     for c in &f.constellations {
@@ -45,9 +45,9 @@ pub fn geojson(data: &Dataset, f: &Formation) -> Value {
                     .place_index(&c.hub)
                     .zip(data.place_index(s))
                     .map(|(h, j)| {
-                        data.places[h]
+                        data.places()[h]
                             .location
-                            .distance_km(&data.places[j].location)
+                            .distance_km(&data.places()[j].location)
                     });
                 features.push(json!({
                     "type": "Feature",

@@ -31,21 +31,25 @@ use requests::{CommissionRequest, ConstellationsRequest, RankRequest, SolveParam
 
 /// A dataset's size and coverage.
 pub fn summarise(data: &Dataset) -> DatasetSummary {
-    let carers = data.places.iter().filter(|p| p.is_carer()).count();
+    let carers = data.places().iter().filter(|p| p.is_carer()).count();
     DatasetSummary {
-        children: data.children.len(),
-        places: data.places.len(),
+        children: data.children().len(),
+        places: data.places().len(),
         carers,
-        homes: data.places.len() - carers,
-        free_places: data.places.iter().map(|p| u64::from(p.free_places())).sum(),
-        schools: data.schools.len(),
-        authorities: data.authorities.iter().map(|a| a.id.clone()).collect(),
+        homes: data.places().len() - carers,
+        free_places: data
+            .places()
+            .iter()
+            .map(|p| u64::from(p.free_places()))
+            .sum(),
+        schools: data.schools().len(),
+        authorities: data.authorities().iter().map(|a| a.id.clone()).collect(),
         sibling_groups: data
-            .sibling_groups
+            .sibling_groups()
             .iter()
             .filter(|g| g.members.len() >= 2)
             .count(),
-        constellations: data.constellations.len(),
+        constellations: data.constellations().len(),
     }
 }
 

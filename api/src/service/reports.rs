@@ -73,9 +73,9 @@ impl MatchReport {
             return;
         }
         let authority: HashMap<&str, &str> = data
-            .children
+            .children()
             .iter()
-            .map(|c| (c.id.as_str(), data.authorities[c.authority].id.as_str()))
+            .map(|c| (c.id.as_str(), data.authorities()[c.authority].id.as_str()))
             .collect();
         let visible = |child: &str| authority.get(child).is_some_and(|a| scope.allows(a));
         let mut outside = OutsideScope::default();

@@ -21,9 +21,9 @@ pub fn solve(data: &Dataset, config: &FormationConfig) -> Best {
     if candidates.len() > 16 {
         return None;
     }
-    let pool: Vec<PlaceIdx> = (0..data.places.len())
+    let pool: Vec<PlaceIdx> = (0..data.places().len())
         .filter(|&p| {
-            let x = &data.places[p];
+            let x = &data.places()[p];
             x.is_carer() && (config.replan || x.constellation().is_none())
         })
         .collect();
@@ -46,9 +46,9 @@ pub fn solve(data: &Dataset, config: &FormationConfig) -> Best {
             .map(|&j| {
                 (0..hubs.len())
                     .filter(|&h| {
-                        data.places[hubs[h]]
+                        data.places()[hubs[h]]
                             .location
-                            .distance_km(&data.places[j].location)
+                            .distance_km(&data.places()[j].location)
                             <= config.max_km
                     })
                     .collect()

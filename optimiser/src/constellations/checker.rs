@@ -58,9 +58,13 @@ pub fn check(
         .map_err(|e| Violation::Config(e.to_string()))?
         .into_iter()
         .collect();
-    let id = |p: PlaceIdx| data.places.get(p).map_or(format!("#{p}"), |x| x.id.clone());
+    let id = |p: PlaceIdx| {
+        data.places()
+            .get(p)
+            .map_or(format!("#{p}"), |x| x.id.clone())
+    };
     let in_pool = |p: PlaceIdx| {
-        data.places
+        data.places()
             .get(p)
             .is_some_and(|x| x.is_carer() && (config.replan || x.constellation().is_none()))
     };
@@ -88,9 +92,9 @@ pub fn check(
             if !seen.insert(s) {
                 return Err(Violation::TwoRoles(id(s)));
             }
-            let km = data.places[*hub]
+            let km = data.places()[*hub]
                 .location
-                .distance_km(&data.places[s].location);
+                .distance_km(&data.places()[s].location);
             if km > config.max_km {
                 return Err(Violation::TooFar {
                     hub: id(*hub),

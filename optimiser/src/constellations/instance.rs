@@ -125,7 +125,7 @@ impl Instance {
         candidates: &[PlaceIdx],
     ) -> (Vec<PlaceIdx>, Vec<Option<usize>>, Vec<usize>) {
         let households: Vec<PlaceIdx> = data
-            .places
+            .places()
             .iter()
             .enumerate()
             .filter(|(_, p)| p.is_carer() && (config.replan || p.constellation().is_none()))
@@ -155,20 +155,24 @@ impl Instance {
         candidate_of: Vec<Option<usize>>,
         cands: Vec<usize>,
     ) -> Self {
-        let index = SpatialIndex::new(cands.iter().map(|&h| &data.places[households[h]].location));
+        let index = SpatialIndex::new(
+            cands
+                .iter()
+                .map(|&h| &data.places()[households[h]].location),
+        );
         let mut pairs = Vec::new();
         let mut by_hub = vec![Vec::new(); cands.len()];
         let mut by_household = vec![Vec::new(); households.len()];
         for (j, &place) in households.iter().enumerate() {
-            let at = &data.places[place].location;
+            let at = &data.places()[place].location;
             let near = index
                 .within(at, config.max_km)
                 .filter(|&k| cands[k] != j)
                 .find(|&k| {
-                    at.distance_km(&data.places[households[cands[k]]].location) <= config.max_km
+                    at.distance_km(&data.places()[households[cands[k]]].location) <= config.max_km
                 });
             if let Some(k) = near {
-                let km = at.distance_km(&data.places[households[cands[k]]].location);
+                let km = at.distance_km(&data.places()[households[cands[k]]].location);
                 by_hub[k].push(pairs.len());
                 by_household[j].push(pairs.len());
                 pairs.push(Pair {
@@ -200,7 +204,7 @@ impl Instance {
         cands: Vec<usize>,
         deadline: Deadline,
     ) -> Result<Self, Stopped> {
-        let index = SpatialIndex::new(households.iter().map(|&p| &data.places[p].location));
+        let index = SpatialIndex::new(households.iter().map(|&p| &data.places()[p].location));
         let mut pairs = Vec::new();
         let mut by_hub = vec![Vec::new(); cands.len()];
         let mut by_household = vec![Vec::new(); households.len()];
@@ -221,14 +225,14 @@ impl Instance {
                     Stopped::Deadline(skeleton)
                 });
             }
-            let at = &data.places[households[hpos]].location;
+            let at = &data.places()[households[hpos]].location;
             let mut near: Vec<usize> = index.within(at, config.max_km).collect();
             near.sort_unstable();
             for j in near {
                 if j == hpos {
                     continue;
                 }
-                let km = at.distance_km(&data.places[households[j]].location);
+                let km = at.distance_km(&data.places()[households[j]].location);
                 if km > config.max_km {
                     continue;
                 }

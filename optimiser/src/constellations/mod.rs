@@ -329,7 +329,7 @@ pub fn hub_candidates(
     data: &Dataset,
     config: &FormationConfig,
 ) -> Result<Vec<PlaceIdx>, FormationError> {
-    let kept = |p: PlaceIdx| !config.replan && data.places[p].constellation().is_some();
+    let kept = |p: PlaceIdx| !config.replan && data.places()[p].constellation().is_some();
     let mut out = match &config.hub_candidates {
         HubCandidates::Listed(ids) => {
             let mut out = Vec::with_capacity(ids.len());
@@ -337,12 +337,12 @@ pub fn hub_candidates(
                 let p = data
                     .place_index(id)
                     .ok_or_else(|| FormationError::UnknownCandidate(id.clone()))?;
-                if !data.places[p].is_carer() {
+                if !data.places()[p].is_carer() {
                     return Err(FormationError::NotAHousehold(id.clone()));
                 }
                 if kept(p) {
-                    let c = data.places[p].constellation().map_or(String::new(), |c| {
-                        data.constellations
+                    let c = data.places()[p].constellation().map_or(String::new(), |c| {
+                        data.constellations()
                             .get(c)
                             .map_or(String::new(), |c| c.id.clone())
                     });
@@ -360,7 +360,7 @@ pub fn hub_candidates(
             let tags: Option<Vec<u32>> = skills
                 .iter()
                 .map(|s| {
-                    data.tags
+                    data.tags()
                         .iter()
                         .position(|t| t == s)
                         .and_then(|t| u32::try_from(t).ok())
@@ -370,7 +370,7 @@ pub fn hub_candidates(
                 // A skill no household offers: no candidate.
                 None => Vec::new(),
                 Some(tags) => data
-                    .places
+                    .places()
                     .iter()
                     .enumerate()
                     .filter(|(p, place)| match &place.kind {

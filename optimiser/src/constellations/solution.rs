@@ -170,7 +170,7 @@ pub(crate) fn decode(
     plan: &Plan,
     f: Figures,
 ) -> Formation {
-    let place = |p: PlaceIdx| &data.places[p];
+    let place = |p: PlaceIdx| &data.places()[p];
     let constellations: Vec<FormedConstellation> = plan
         .iter()
         .map(|(hub, sats)| {
@@ -202,7 +202,7 @@ pub(crate) fn decode(
     let kept: Vec<KeptConstellation> = if config.replan {
         Vec::new()
     } else {
-        data.constellations
+        data.constellations()
             .iter()
             .map(|c| KeptConstellation {
                 id: c.id.clone(),
@@ -251,7 +251,7 @@ pub(crate) fn decode(
             }
         })
         .collect();
-    let households = data.places.iter().filter(|p| p.is_carer()).count();
+    let households = data.places().iter().filter(|p| p.is_carer()).count();
     let covered = plan.iter().map(|(_, s)| 1 + s.len()).sum::<usize>()
         + kept.iter().map(|k| k.households.len()).sum::<usize>();
     Formation {

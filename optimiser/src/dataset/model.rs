@@ -190,26 +190,60 @@ pub struct SiblingGroup {
     pub members: Vec<ChildIdx>,
 }
 
-/// A validated dataset. Build one with `Dataset::try_from(raw)`.
+/// A validated dataset, valid by construction.
+///
+/// The only way to get one is `Dataset::try_from` a
+/// [`RawDataset`](super::RawDataset), which checks every invariant (every
+/// index in range, occupied ≤ capacity, ages ordered, constellations and
+/// sibling groups consistent with their members, tags interned). Its fields
+/// are private to the `dataset` module and its tables are read through
+/// accessors returning shared slices, so no caller can break an invariant
+/// after validation; to change a dataset, change the raw one and validate
+/// again.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dataset {
-    /// Authorities.
-    pub authorities: Vec<Authority>,
-    /// Schools.
-    pub schools: Vec<School>,
-    /// Carers first (in input order), then homes (in input order).
-    pub places: Vec<Place>,
-    /// Children in input order.
-    pub children: Vec<Child>,
-    /// Constellations, in order of first appearance among carers.
-    pub constellations: Vec<Constellation>,
-    /// Sibling groups: listed ones first, then ones only named by children.
-    pub sibling_groups: Vec<SiblingGroup>,
-    /// Tag names, indexed by [`Tag`].
-    pub tags: Vec<String>,
+    pub(super) authorities: Vec<Authority>,
+    pub(super) schools: Vec<School>,
+    pub(super) places: Vec<Place>,
+    pub(super) children: Vec<Child>,
+    pub(super) constellations: Vec<Constellation>,
+    pub(super) sibling_groups: Vec<SiblingGroup>,
+    pub(super) tags: Vec<String>,
 }
 
 impl Dataset {
+    /// Authorities, in input order ([`Child::authority`] and
+    /// [`Place::authority`] index into it).
+    pub fn authorities(&self) -> &[Authority] {
+        &self.authorities
+    }
+    /// Schools, in input order ([`Child::school`] indexes into it).
+    pub fn schools(&self) -> &[School] {
+        &self.schools
+    }
+    /// Places: carers first (in input order), then homes (in input order).
+    /// Indexed by [`PlaceIdx`].
+    pub fn places(&self) -> &[Place] {
+        &self.places
+    }
+    /// Children, in input order. Indexed by [`ChildIdx`].
+    pub fn children(&self) -> &[Child] {
+        &self.children
+    }
+    /// Constellations, in order of first appearance among carers. Indexed by
+    /// [`ConstellationIdx`].
+    pub fn constellations(&self) -> &[Constellation] {
+        &self.constellations
+    }
+    /// Sibling groups: listed ones first, then ones only named by children.
+    /// Indexed by [`GroupIdx`].
+    pub fn sibling_groups(&self) -> &[SiblingGroup] {
+        &self.sibling_groups
+    }
+    /// Tag names, indexed by [`Tag`].
+    pub fn tags(&self) -> &[String] {
+        &self.tags
+    }
     /// The name of a tag.
     pub fn tag_name(&self, tag: Tag) -> &str {
         &self.tags[tag as usize]

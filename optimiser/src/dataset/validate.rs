@@ -688,15 +688,15 @@ mod tests {
     #[test]
     fn a_valid_dataset_builds_with_resolved_references() {
         let data = Dataset::try_from(valid()).expect("valid");
-        assert_eq!(data.places[0].free_places(), 1);
-        assert_eq!(data.children[0].anchor, data.schools[0].location);
-        assert_eq!(data.constellations[0].hub, Some(0));
+        assert_eq!(data.places()[0].free_places(), 1);
+        assert_eq!(data.children()[0].anchor, data.schools()[0].location);
+        assert_eq!(data.constellations()[0].hub, Some(0));
         // A group named by a child but not listed means `household`.
         assert_eq!(
-            data.sibling_groups[0].keep_together,
+            data.sibling_groups()[0].keep_together,
             KeepTogether::Household
         );
-        assert_eq!(data.sibling_groups[0].members, vec![0]);
+        assert_eq!(data.sibling_groups()[0].members, vec![0]);
     }
 
     #[test]

@@ -38,7 +38,7 @@ pub struct Pair {
 
 /// Every child's eligible places, cheapest first (ties by place index).
 pub fn eligible_pairs(data: &Dataset, index: &SpatialIndex, weights: &Weights) -> Vec<Vec<Pair>> {
-    (0..data.children.len())
+    (0..data.children().len())
         .map(|i| child_pairs(data, index, weights, i))
         .collect()
 }
@@ -56,7 +56,7 @@ pub fn child_pairs(
         pairs.push(Pair {
             place: j,
             km,
-            cost: weights.pair_cost(data.places[j].weekly_cost, km),
+            cost: weights.pair_cost(data.places()[j].weekly_cost, km),
         })
     });
     pairs.sort_by(|a, b| a.cost.total_cmp(&b.cost).then(a.place.cmp(&b.place)));
@@ -73,8 +73,8 @@ fn for_each_eligible(
     i: ChildIdx,
     mut f: impl FnMut(PlaceIdx, f64),
 ) {
-    let child = &data.children[i];
-    let km = |j: PlaceIdx| child.anchor.distance_km(&data.places[j].location);
+    let child = &data.children()[i];
+    let km = |j: PlaceIdx| child.anchor.distance_km(&data.places()[j].location);
     match child.max_distance_km {
         Some(limit) => {
             for j in index.within(&child.anchor, limit) {
@@ -85,7 +85,7 @@ fn for_each_eligible(
             }
         }
         None => {
-            for j in 0..data.places.len() {
+            for j in 0..data.places().len() {
                 // Without a limit the distance rule holds at any km.
                 if eligibility::check(data, i, j, 0.0).is_ok() {
                     f(j, km(j));
@@ -135,20 +135,23 @@ impl<'a> PairTable<'a> {
             place: Vec::new(),
         };
         let mut buf: Vec<(f64, u32)> = Vec::new();
-        for i in 0..data.children.len() {
+        for i in 0..data.children().len() {
             if deadline.expired() {
                 break;
             }
             buf.clear();
             for_each_eligible(data, index, i, |j, km| {
-                buf.push((weights.pair_cost(data.places[j].weekly_cost, km), j as u32))
+                buf.push((
+                    weights.pair_cost(data.places()[j].weekly_cost, km),
+                    j as u32,
+                ))
             });
             if table.place.len() + buf.len() > MAX_ELIGIBLE_PAIRS {
                 return Err(MatchError::TooLarge(format!(
                     "more than {MAX_ELIGIBLE_PAIRS} eligible (child, place) pairs after {} of {} children: \
                      split the dataset by region or set children's max_distance_km",
                     i + 1,
-                    data.children.len()
+                    data.children().len()
                 )));
             }
             buf.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
@@ -161,14 +164,14 @@ impl<'a> PairTable<'a> {
 
     /// `c(i, j)`: the cost of child `i` at place `j`, computed as at enumeration.
     pub fn pair_cost(&self, i: ChildIdx, j: PlaceIdx) -> f64 {
-        let place = &self.data.places[j];
-        let km = self.data.children[i].anchor.distance_km(&place.location);
+        let place = &self.data.places()[j];
+        let km = self.data.children()[i].anchor.distance_km(&place.location);
         self.weights.pair_cost(place.weekly_cost, km)
     }
 
     /// Whether every child was enumerated before the deadline.
     pub fn complete(&self) -> bool {
-        self.enumerated_children() == self.data.children.len()
+        self.enumerated_children() == self.data.children().len()
     }
 
     /// How many children (the first ones, in index order) were enumerated.
@@ -248,8 +251,8 @@ pub enum Unit {
 /// Splits the children into units (in child order of first member).
 pub fn units(data: &Dataset) -> Vec<Unit> {
     let mut out = Vec::new();
-    let mut seen = vec![false; data.sibling_groups.len()];
-    for (i, c) in data.children.iter().enumerate() {
+    let mut seen = vec![false; data.sibling_groups().len()];
+    for (i, c) in data.children().iter().enumerate() {
         match c.sibling_group {
             Some(g) if group_is_unit(data, g) => {
                 if !seen[g] {
@@ -265,7 +268,7 @@ pub fn units(data: &Dataset) -> Vec<Unit> {
 
 /// Whether group `g` is placed as one unit (a policy other than `none`, and two or more children).
 pub fn group_is_unit(data: &Dataset, g: GroupIdx) -> bool {
-    let group = &data.sibling_groups[g];
+    let group = &data.sibling_groups()[g];
     group.keep_together != KeepTogether::None && group.members.len() >= 2
 }
 
@@ -384,7 +387,7 @@ impl Pool<'_> {
         if self.cap_row[j] == NO_ROW {
             let r = self.row(
                 RowKey::Capacity(j),
-                data.places[j].free_places() as f64,
+                data.places()[j].free_places() as f64,
                 false,
             );
             self.cap_row[j] = r as u32;
@@ -576,9 +579,9 @@ pub fn build_pool<'a>(
         spread_rows: Vec::new(),
         rows: Vec::new(),
         row_ix: HashMap::new(),
-        child_row: vec![NO_ROW; data.children.len()],
-        group_row: vec![NO_ROW; data.sibling_groups.len()],
-        cap_row: vec![NO_ROW; data.places.len()],
+        child_row: vec![NO_ROW; data.children().len()],
+        group_row: vec![NO_ROW; data.sibling_groups().len()],
+        cap_row: vec![NO_ROW; data.places().len()],
         by_unit: vec![0..0; units.len()],
         built_units: 0,
         w_unplaced: weights.unplaced,
@@ -612,7 +615,7 @@ pub fn build_pool<'a>(
 }
 
 fn group_columns(pool: &mut Pool, data: &Dataset, g: GroupIdx, w_u: f64) {
-    let group = &data.sibling_groups[g];
+    let group = &data.sibling_groups()[g];
     let size = group.members.len();
     let owner = pool.row(RowKey::Group(g), 1.0, false);
     pool.group_row[g] = owner as u32;
@@ -628,7 +631,7 @@ fn group_columns(pool: &mut Pool, data: &Dataset, g: GroupIdx, w_u: f64) {
     let mut together: Vec<(PlaceIdx, f64)> = shared
         .into_iter()
         .filter(|&(j, (n, _))| {
-            let place = &data.places[j];
+            let place = &data.places()[j];
             n == size
                 && place.free_places() as usize >= size
                 && (group.keep_together == KeepTogether::Household
@@ -649,13 +652,13 @@ fn group_columns(pool: &mut Pool, data: &Dataset, g: GroupIdx, w_u: f64) {
     if group.keep_together != KeepTogether::Constellation {
         return;
     }
-    for (k, constellation) in data.constellations.iter().enumerate() {
+    for (k, constellation) in data.constellations().iter().enumerate() {
         // Filter by constellation first: a cost is a haversine away.
         let in_k = |pairs: &PairTable, i: ChildIdx| -> Vec<(PlaceIdx, f64)> {
             pairs
                 .range(i)
                 .map(|p| pairs.place(p))
-                .filter(|&j| data.places[j].constellation() == Some(k))
+                .filter(|&j| data.places()[j].constellation() == Some(k))
                 .map(|j| (j, pairs.pair_cost(i, j)))
                 .collect()
         };
@@ -676,7 +679,7 @@ fn group_columns(pool: &mut Pool, data: &Dataset, g: GroupIdx, w_u: f64) {
             .map(|m| m.iter().map(|&(j, _)| j).collect())
             .collect();
         if constellation.households.is_empty()
-            || !members_fit(&options, &|j| data.places[j].free_places())
+            || !members_fit(&options, &|j| data.places()[j].free_places())
         {
             continue;
         }
@@ -694,7 +697,7 @@ fn group_columns(pool: &mut Pool, data: &Dataset, g: GroupIdx, w_u: f64) {
         households.sort_unstable();
         households.dedup();
         for j in households {
-            let room = (data.places[j].free_places() as usize).min(size);
+            let room = (data.places()[j].free_places() as usize).min(size);
             let eligible = options.iter().filter(|o| o.contains(&j)).count();
             if eligible > room {
                 let r = pool.row(RowKey::SpreadRoom(g, k, j), 0.0, false);

@@ -282,7 +282,7 @@ impl MatchError {
 /// let data = generate(&GeneratorSpec::small(7)).unwrap();
 /// let solution = solve(&data, &MatchConfig::default()).unwrap();
 /// assert_eq!(solution.status, SolveStatus::Optimal);
-/// assert_eq!(solution.assignments.len() + solution.unplaced.len(), data.children.len());
+/// assert_eq!(solution.assignments.len() + solution.unplaced.len(), data.children().len());
 /// ```
 pub fn solve(data: &Dataset, config: &MatchConfig) -> Result<MatchSolution, MatchError> {
     config.weights.validate()?;
@@ -290,7 +290,7 @@ pub fn solve(data: &Dataset, config: &MatchConfig) -> Result<MatchSolution, Matc
     let started = Instant::now();
     let deadline = Deadline::after(started, config.solve.time_limit);
     check_size(data)?;
-    let index = SpatialIndex::new(data.places.iter().map(|p| &p.location));
+    let index = SpatialIndex::new(data.places().iter().map(|p| &p.location));
     let pairs = PairTable::enumerate(data, &index, &config.weights, &deadline)?;
     let units = units(data);
     let pool = build_pool(data, pairs, &units, &config.weights, &deadline);
@@ -308,7 +308,7 @@ pub fn solve(data: &Dataset, config: &MatchConfig) -> Result<MatchSolution, Matc
     };
     let pool_time = started.elapsed();
     let w_u = config.weights.unplaced;
-    let constant = w_u * data.children.len() as f64;
+    let constant = w_u * data.children().len() as f64;
     let counting = counting_bound(data, &pool.pairs, w_u);
     let outcome = pricing::solve(
         &pool,
@@ -379,10 +379,10 @@ pub fn solve(data: &Dataset, config: &MatchConfig) -> Result<MatchSolution, Matc
 fn check_size(data: &Dataset) -> Result<(), MatchError> {
     let limit = u32::MAX as usize;
     for (what, n) in [
-        ("children", data.children.len()),
-        ("places", data.places.len()),
-        ("sibling groups", data.sibling_groups.len()),
-        ("constellations", data.constellations.len()),
+        ("children", data.children().len()),
+        ("places", data.places().len()),
+        ("sibling groups", data.sibling_groups().len()),
+        ("constellations", data.constellations().len()),
     ] {
         if n >= limit {
             return Err(MatchError::TooLarge(format!(
@@ -401,12 +401,12 @@ fn check_size(data: &Dataset) -> Result<(), MatchError> {
 /// w_unplaced − ℓ_i)`.
 fn counting_bound(data: &Dataset, pairs: &PairTable, w_u: f64) -> f64 {
     let cheapest_anywhere = data
-        .places
+        .places()
         .iter()
         .filter(|p| p.free_places() > 0)
         .map(|p| p.weekly_cost)
         .fold(f64::INFINITY, f64::min);
-    let mut savings: Vec<f64> = (0..data.children.len())
+    let mut savings: Vec<f64> = (0..data.children().len())
         .map(|i| {
             let least = if pairs.enumerated(i) {
                 pairs.cheapest(i).unwrap_or(f64::INFINITY)
@@ -416,11 +416,15 @@ fn counting_bound(data: &Dataset, pairs: &PairTable, w_u: f64) -> f64 {
             (w_u - least).max(0.0)
         })
         .collect();
-    let capacity: u64 = data.places.iter().map(|p| u64::from(p.free_places())).sum();
+    let capacity: u64 = data
+        .places()
+        .iter()
+        .map(|p| u64::from(p.free_places()))
+        .sum();
     let placed = usize::try_from(capacity).map_or(savings.len(), |c| c.min(savings.len()));
     savings.sort_by(|a, b| b.total_cmp(a));
     let saved: f64 = savings[..placed].iter().sum();
-    (w_u * data.children.len() as f64 - saved).max(0.0)
+    (w_u * data.children().len() as f64 - saved).max(0.0)
 }
 
 fn forced_columns(
@@ -432,7 +436,7 @@ fn forced_columns(
     let unit_of = |wanted: Unit| units.iter().position(|u| *u == wanted);
     let found = match *fixed {
         Fixed::Place { child, place } => {
-            let c = data.children.get(child).ok_or_else(|| MatchError::NotAnOption(format!("no child at index {child}")))?;
+            let c = data.children().get(child).ok_or_else(|| MatchError::NotAnOption(format!("no child at index {child}")))?;
             let unit = match c.sibling_group {
                 Some(g) if columns::group_is_unit(data, g) => Unit::Group(g),
                 _ => Unit::Single(child),
@@ -468,14 +472,14 @@ fn spread_in_one_household(
     child: usize,
     place: PlaceIdx,
 ) -> Option<Vec<usize>> {
-    let g = data.children.get(child)?.sibling_group?;
-    let k = data.places.get(place)?.constellation()?;
+    let g = data.children().get(child)?.sibling_group?;
+    let k = data.places().get(place)?.constellation()?;
     let u = units.iter().position(|x| *x == Unit::Group(g))?;
     let mut cols = pool.unit_columns(u);
     let mut forced = vec![cols.find(
         |&c| matches!(pool.kind(c), ColumnKind::Spread { constellation, .. } if constellation == k),
     )?];
-    for &i in &data.sibling_groups[g].members {
+    for &i in &data.sibling_groups()[g].members {
         forced.push(pool.unit_columns(u).find(|&c| matches!(pool.kind(c), ColumnKind::Member { child, place: p, .. } if child == i && p == place))?);
     }
     Some(forced)

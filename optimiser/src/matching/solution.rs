@@ -170,14 +170,14 @@ pub struct MatchSolution {
 
 /// Turns selected columns into each child's place.
 pub fn decode(data: &Dataset, pool: &Pool, selected: &[usize]) -> Vec<Option<PlaceIdx>> {
-    let mut placement = vec![None; data.children.len()];
+    let mut placement = vec![None; data.children().len()];
     for &c in selected {
         match pool.kind(c) {
             ColumnKind::Single { child, place } | ColumnKind::Member { child, place, .. } => {
                 placement[child] = Some(place)
             }
             ColumnKind::Together { group, place } => {
-                for &i in &data.sibling_groups[group].members {
+                for &i in &data.sibling_groups()[group].members {
                     placement[i] = Some(place);
                 }
             }
@@ -206,7 +206,7 @@ pub(super) fn report(
     let mut assignments = Vec::new();
     for (i, p) in placement.iter().enumerate() {
         let Some(j) = *p else { continue };
-        let (child, place) = (&data.children[i], &data.places[j]);
+        let (child, place) = (&data.children()[i], &data.places()[j]);
         let km = child.anchor.distance_km(&place.location);
         breakdown.weekly_cost += place.weekly_cost;
         breakdown.total_km += km;
@@ -216,10 +216,10 @@ pub(super) fn report(
             kind: if place.is_carer() { "carer" } else { "home" },
             sibling_group: child
                 .sibling_group
-                .map(|g| data.sibling_groups[g].id.clone()),
+                .map(|g| data.sibling_groups()[g].id.clone()),
             constellation: place
                 .constellation()
-                .map(|k| data.constellations[k].id.clone()),
+                .map(|k| data.constellations()[k].id.clone()),
             distance_km: km,
             weekly_cost: place.weekly_cost,
             cost: w.pair_cost(place.weekly_cost, km),
@@ -227,7 +227,7 @@ pub(super) fn report(
     }
     breakdown.distance_cost = w.distance * breakdown.total_km;
     breakdown.children_placed = assignments.len();
-    breakdown.children_unplaced = data.children.len() - assignments.len();
+    breakdown.children_unplaced = data.children().len() - assignments.len();
     breakdown.unplaced_penalty = w.unplaced * breakdown.children_unplaced as f64;
     breakdown.siblings = siblings(data, &placement);
     let unplaced = unplaced_reasons(data, pool, units, &placement, status);
@@ -249,13 +249,17 @@ pub(super) fn report(
 
 fn siblings(data: &Dataset, placement: &[Option<PlaceIdx>]) -> SiblingOutcome {
     let mut out = SiblingOutcome::default();
-    for g in data.sibling_groups.iter().filter(|g| g.members.len() >= 2) {
+    for g in data
+        .sibling_groups()
+        .iter()
+        .filter(|g| g.members.len() >= 2)
+    {
         out.groups += 1;
         let places: Vec<Option<PlaceIdx>> = g.members.iter().map(|&i| placement[i]).collect();
         let distinct: BTreeSet<PlaceIdx> = places.iter().flatten().copied().collect();
         let constellations: BTreeSet<Option<usize>> = distinct
             .iter()
-            .map(|&j| data.places[j].constellation())
+            .map(|&j| data.places()[j].constellation())
             .collect();
         if distinct.is_empty() {
             out.not_placed += 1;
@@ -275,7 +279,7 @@ fn siblings(data: &Dataset, placement: &[Option<PlaceIdx>]) -> SiblingOutcome {
 
 /// Free places left at each place after the placement.
 fn room_left(data: &Dataset, placement: &[Option<PlaceIdx>]) -> Vec<u32> {
-    let mut room: Vec<u32> = data.places.iter().map(|p| p.free_places()).collect();
+    let mut room: Vec<u32> = data.places().iter().map(|p| p.free_places()).collect();
     for j in placement.iter().flatten() {
         room[*j] = room[*j].saturating_sub(1);
     }
@@ -290,11 +294,11 @@ fn unplaced_reasons(
     status: SolveStatus,
 ) -> Vec<Unplaced> {
     let room = room_left(data, placement);
-    let mut reasons = vec![None; data.children.len()];
+    let mut reasons = vec![None; data.children().len()];
     for (u, unit) in units.iter().enumerate() {
         let members: Vec<usize> = match *unit {
             Unit::Single(i) => vec![i],
-            Unit::Group(g) => data.sibling_groups[g].members.clone(),
+            Unit::Group(g) => data.sibling_groups()[g].members.clone(),
         };
         if members.iter().any(|&i| placement[i].is_some()) {
             continue;
@@ -314,7 +318,7 @@ fn unplaced_reasons(
             let open = pool.unit_columns(u).any(|c| match pool.kind(c) {
                 ColumnKind::Single { place, .. } => room[place] >= 1,
                 ColumnKind::Together { place, group } => {
-                    room[place] as usize >= data.sibling_groups[group].members.len()
+                    room[place] as usize >= data.sibling_groups()[group].members.len()
                 }
                 ColumnKind::Spread { constellation, .. } => {
                     spread_fits(data, pairs, &members, constellation, &room)
@@ -336,7 +340,7 @@ fn unplaced_reasons(
         .enumerate()
         .filter_map(|(i, r)| {
             r.map(|reason| Unplaced {
-                child: data.children[i].id.clone(),
+                child: data.children()[i].id.clone(),
                 reason,
             })
         })
@@ -358,7 +362,7 @@ fn spread_fits(
             pairs
                 .of(i)
                 .map(|(j, _)| j)
-                .filter(|&j| data.places[j].constellation() == Some(k))
+                .filter(|&j| data.places()[j].constellation() == Some(k))
                 .collect()
         })
         .collect();
