@@ -200,6 +200,13 @@ pub struct SiblingGroup {
 /// accessors returning shared slices, so no caller can break an invariant
 /// after validation; to change a dataset, change the raw one and validate
 /// again.
+///
+/// ```compile_fail
+/// // No code outside the dataset module can reach the tables mutably.
+/// fn empty(data: &mut optimiser::dataset::Dataset) {
+///     data.places.clear();
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dataset {
     pub(super) authorities: Vec<Authority>,
