@@ -15,6 +15,7 @@ pub mod jobs;
 mod metrics;
 pub mod openapi;
 pub mod problem;
+mod recorder;
 pub mod runs;
 pub mod solves;
 pub mod state;

@@ -15,8 +15,7 @@ use crate::store::{NewRun, RunFilter, RunRecord, RunSummary};
 
 /// Records a run; returns its id.
 pub(crate) async fn record(state: &AppState, run: NewRun) -> Result<String, ApiError> {
-    let record = state.store().record_run(run).await?;
-    Ok(record.id)
+    state.0.recorder.record(run).await
 }
 
 /// A run, as listed.

@@ -90,11 +90,14 @@ pub(crate) struct Inner {
     pub waiting: AtomicUsize,
     pub jobs_wake: Notify,
     pub metrics: Metrics,
+    pub recorder: super::recorder::Recorder,
 }
 
 impl AppState {
-    /// State over an opened store.
+    /// State over an opened store. Call it inside a tokio runtime: it starts
+    /// the task that records runs.
     pub fn new(store: Store, config: ServerConfig) -> Result<AppState, ApiError> {
+        let recorder = super::recorder::Recorder::start(store.clone())?;
         let entries = NonZeroUsize::new(config.cache_entries).unwrap_or(NonZeroUsize::MIN);
         Ok(AppState(Arc::new(Inner {
             store,
@@ -106,6 +109,7 @@ impl AppState {
             waiting: AtomicUsize::new(0),
             jobs_wake: Notify::new(),
             metrics: Metrics::new()?,
+            recorder,
         })))
     }
 

@@ -203,6 +203,32 @@ impl Store {
     /// Records a solve (one transaction: the run and its scope rows). A
     /// NaN objective, gap or time is stored as absent.
     pub async fn record_run(&self, new: NewRun) -> Result<RunRecord, StoreError> {
+        let record = Self::run_record(new)?;
+        let mut tx = self.write().await?;
+        Self::insert_run(&mut tx, &record).await?;
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    /// Records many solves in one transaction (group commit: one sync to
+    /// disk for all of them). A run that is invalid gets its own error; the
+    /// others are recorded. An error of the transaction itself fails all.
+    pub async fn record_runs(
+        &self,
+        runs: Vec<NewRun>,
+    ) -> Result<Vec<Result<RunRecord, StoreError>>, StoreError> {
+        let records: Vec<Result<RunRecord, StoreError>> =
+            runs.into_iter().map(Self::run_record).collect();
+        let mut tx = self.write().await?;
+        for record in records.iter().flatten() {
+            Self::insert_run(&mut tx, record).await?;
+        }
+        tx.commit().await?;
+        Ok(records)
+    }
+
+    /// Checks a new run and gives it its id and time.
+    fn run_record(new: NewRun) -> Result<RunRecord, StoreError> {
         if !new.total_ms.is_finite() {
             return Err(StoreError::Invalid(
                 "a run's total_ms must be finite".into(),
@@ -234,7 +260,13 @@ impl Store {
             result: new.result,
             job_id: new.job_id,
         };
-        let mut tx = self.write().await?;
+        Ok(record)
+    }
+
+    async fn insert_run(
+        tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+        record: &RunRecord,
+    ) -> Result<(), StoreError> {
         sqlx::query(sql::INSERT_RUN)
             .bind(&record.id)
             .bind(record.at)
@@ -254,17 +286,16 @@ impl Store {
             .bind(record.total_ms)
             .bind(to_json(&record.result)?)
             .bind(&record.job_id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         for authority in &record.scope {
             sqlx::query(sql::INSERT_RUN_SCOPE)
                 .bind(&record.id)
                 .bind(authority)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await?;
         }
-        tx.commit().await?;
-        Ok(record)
+        Ok(())
     }
 
     /// One recorded run, with its parameters and result.
