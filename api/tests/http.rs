@@ -339,7 +339,7 @@ async fn batch_placement_runs_as_a_job_and_shows_only_the_callers_children() {
     assert_eq!(total, 30, "every child counted once: {result}");
     assert!(done["run_id"].is_string());
     // Another authority's token cannot see the job.
-    let (status, _) = server.get(&t.placement_other, &format!("{location}")).await;
+    let (status, _) = server.get(&t.placement_other, &location).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     server.stop().await;
 }
@@ -455,5 +455,221 @@ async fn the_served_openapi_document_is_the_committed_one() {
             "{path} is not documented"
         );
     }
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_job_whose_dataset_was_deleted_fails_with_a_problem_and_is_recorded() {
+    let (_dir, db) = temp_db();
+    let t = tokens(&db).await;
+    let server = Server::start(&db, false).await;
+    let (_, created) = server
+        .post(&t.commissioner, "/v1/datasets", &dataset())
+        .await;
+    let id = created["id"].as_str().expect("id").to_string();
+    let (status, job) = server
+        .post(
+            &t.commissioner,
+            &format!("/v1/datasets/{id}/match"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    let r = server
+        .client
+        .delete(server.url(&format!("/v1/datasets/{id}")))
+        .bearer_auth(&t.commissioner)
+        .send()
+        .await
+        .expect("delete");
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    server.stop().await;
+    let server = Server::start(&db, true).await;
+    let failed = wait_for_job(&server, &t.commissioner, job["id"].as_str().expect("id")).await;
+    assert_eq!(failed["status"], "failed", "{failed}");
+    assert_eq!(failed["error"]["status"], 404, "{failed}");
+    assert_eq!(failed["error"]["class"], "not_found", "{failed}");
+    let run = failed["run_id"]
+        .as_str()
+        .expect("the failure is a recorded run");
+    let (status, run) = server
+        .get(&t.commissioner, &format!("/v1/runs/{run}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(run["status"], "error");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn solve_options_are_checked_before_a_job_is_queued() {
+    let (_dir, db) = temp_db();
+    let t = tokens(&db).await;
+    let server = Server::start(&db, false).await;
+    let (_, created) = server
+        .post(&t.commissioner, "/v1/datasets", &dataset())
+        .await;
+    let id = created["id"].as_str().expect("id").to_string();
+    for (body, needle) in [
+        (json!({"gap": 2}), "gap"),
+        (json!({"time_limit": -1}), "time"),
+        (json!({"threads": 4}), "threads"),
+        (json!({"distance_weight": "far"}), "distance_weight"),
+    ] {
+        let (status, problem) = server
+            .post(&t.commissioner, &format!("/v1/datasets/{id}/match"), &body)
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{body}: {problem}"
+        );
+        assert!(problem.to_string().contains(needle), "{body}: {problem}");
+    }
+    // An empty body is refused too (`{}` asks for the defaults).
+    let r = server
+        .client
+        .post(server.url(&format!("/v1/datasets/{id}/match")))
+        .bearer_auth(&t.commissioner)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let (_, jobs) = server.get(&t.commissioner, "/v1/jobs").await;
+    assert_eq!(jobs.as_array().map(Vec::len), Some(0), "nothing was queued");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_full_solve_queue_answers_503_with_retry_after() {
+    let (_dir, db) = temp_db();
+    let t = tokens(&db).await;
+    // No room to wait for a solve worker: every ranked match is refused
+    // at once instead of queueing without bound.
+    let config = api::http::ServerConfig {
+        solve_queue: 0,
+        ..api::http::ServerConfig::default()
+    };
+    let data = dataset();
+    let server = Server::start(&db, false).await;
+    let (status, created) = server.post(&t.commissioner, "/v1/datasets", &data).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    server.stop().await;
+    let id = created["id"].as_str().expect("id");
+    let server = Server::start_with(&db, false, config).await;
+    let child = child_of(&data, PORTSMOUTH);
+    let r = server
+        .client
+        .get(server.url(&format!("/v1/datasets/{id}/children/{child}/matches")))
+        .bearer_auth(&t.placement)
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(r.headers().get("retry-after").is_some());
+    let (_, problem) = decode(r).await;
+    assert_eq!(problem["class"], "overloaded");
+    // Health does not depend on the solve pool.
+    let r = server
+        .client
+        .get(server.url("/healthz"))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(r.status(), StatusCode::OK);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_job_running_when_the_process_died_is_run_again() {
+    let (_dir, db) = temp_db();
+    let t = tokens(&db).await;
+    let server = Server::start(&db, false).await;
+    let (_, created) = server
+        .post(&t.commissioner, "/v1/datasets", &dataset())
+        .await;
+    let id = created["id"].as_str().expect("id").to_string();
+    let (_, job) = server
+        .post(
+            &t.commissioner,
+            &format!("/v1/datasets/{id}/match"),
+            &json!({}),
+        )
+        .await;
+    let job_id = job["id"].as_str().expect("id").to_string();
+    server.stop().await;
+    // A worker claimed it, then the process died before it finished.
+    let store = Store::open(&db).await.expect("store");
+    let claimed = store.claim_next_job().await.expect("claim").expect("a job");
+    assert_eq!(claimed.id, job_id);
+    store.close().await;
+    let server = Server::start(&db, true).await;
+    let done = wait_for_job(&server, &t.commissioner, &job_id).await;
+    assert_eq!(done["status"], "done", "{done}");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_dataset_uploads_as_csv_tables_and_problems_name_file_and_line() {
+    let (_dir, db) = temp_db();
+    let t = tokens(&db).await;
+    let server = Server::start(&db, false).await;
+    let raw = generate_raw(&GeneratorSpec::new(7, 30, 60, 6));
+    let folder = tempfile::tempdir().expect("tempdir");
+    api::csv_tables::write_folder(&raw, folder.path()).expect("csv folder");
+    let form = |broken: bool| {
+        let mut form = reqwest::multipart::Form::new();
+        for entry in std::fs::read_dir(folder.path()).expect("read") {
+            let path = entry.expect("entry").path();
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .expect("name")
+                .to_string();
+            let mut text = std::fs::read_to_string(&path).expect("csv");
+            if broken && name == "carers.csv" {
+                // Line 3 (the second carer): a negative number of places.
+                let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+                let header: Vec<&str> = lines[0].split(',').collect();
+                let column = header
+                    .iter()
+                    .position(|h| *h == "places")
+                    .expect("places column");
+                let mut cells: Vec<String> = lines[2].split(',').map(str::to_string).collect();
+                cells[column] = "-2".into();
+                lines[2] = cells.join(",");
+                text = lines.join("\n") + "\n";
+            }
+            form = form.part(
+                name.clone(),
+                reqwest::multipart::Part::text(text).file_name(name),
+            );
+        }
+        form
+    };
+    let r = server
+        .client
+        .post(server.url("/v1/datasets?name=csv"))
+        .bearer_auth(&t.commissioner)
+        .multipart(form(false))
+        .send()
+        .await
+        .expect("post");
+    let (status, created) = decode(r).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert_eq!(created["children"], 30);
+    let r = server
+        .client
+        .post(server.url("/v1/datasets"))
+        .bearer_auth(&t.commissioner)
+        .multipart(form(true))
+        .send()
+        .await
+        .expect("post");
+    let (status, problem) = decode(r).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    let p = &problem["problems"][0];
+    assert_eq!(p["file"], "carers.csv", "{problem}");
+    assert_eq!(p["location"], "line 3", "{problem}");
+    assert_eq!(p["field"], "places", "{problem}");
     server.stop().await;
 }

@@ -28,7 +28,6 @@ impl Server {
     /// Starts the server on `db`; with `workers` false, jobs stay queued
     /// (the router is served without the job workers).
     pub async fn start(db: &Path, workers: bool) -> Server {
-        let store = Store::open(db).await.expect("store opens");
         let config = ServerConfig {
             job_workers: 1,
             solve_workers: 2,
@@ -36,6 +35,12 @@ impl Server {
             max_time_limit: 30.0,
             ..ServerConfig::default()
         };
+        Server::start_with(db, workers, config).await
+    }
+
+    /// Starts the server with `config`.
+    pub async fn start_with(db: &Path, workers: bool, config: ServerConfig) -> Server {
+        let store = Store::open(db).await.expect("store opens");
         let state = AppState::new(store, config).expect("state");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
