@@ -65,7 +65,10 @@ pub struct RawResidentialChild {
     pub school: Option<String>,
     /// Furthest a placement may be from the anchor, in km.
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(exclusive_minimum = 0.0, maximum = 20000.0))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(exclusive_minimum = 0.0, maximum = 20000.0)
+    )]
     pub max_distance_km: Option<f64>,
     /// Weekly cost of the child's present placement, kept if the offer does
     /// not place them; `null` for a child with no placement.

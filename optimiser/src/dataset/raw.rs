@@ -211,7 +211,10 @@ pub struct RawChild {
     pub placement: PlacementKind,
     /// Furthest a placement may be from the anchor, in km.
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(exclusive_minimum = 0.0, maximum = 20000.0))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(exclusive_minimum = 0.0, maximum = 20000.0)
+    )]
     pub max_distance_km: Option<f64>,
 }
 
