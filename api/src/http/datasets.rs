@@ -168,10 +168,44 @@ fn created(meta: DatasetMeta) -> Response {
         .into_response()
 }
 
+/// A dataset as its CSV tables in a multipart/form-data upload: one part
+/// per table, named (or with a file name) as the table's file. Only
+/// `authorities.csv` is required. Documentation only: the handler reads the
+/// parts itself.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct CsvUpload {
+    /// Local authorities.
+    #[serde(rename = "authorities.csv")]
+    #[schema(content_media_type = "text/csv")]
+    pub authorities: String,
+    /// Schools.
+    #[serde(rename = "schools.csv", default)]
+    #[schema(content_media_type = "text/csv")]
+    pub schools: Option<String>,
+    /// Foster households.
+    #[serde(rename = "carers.csv", default)]
+    #[schema(content_media_type = "text/csv")]
+    pub carers: Option<String>,
+    /// Children's homes.
+    #[serde(rename = "homes.csv", default)]
+    #[schema(content_media_type = "text/csv")]
+    pub homes: Option<String>,
+    /// Children waiting.
+    #[serde(rename = "children.csv", default)]
+    #[schema(content_media_type = "text/csv")]
+    pub children: Option<String>,
+    /// Sibling groups.
+    #[serde(rename = "sibling_groups.csv", default)]
+    #[schema(content_media_type = "text/csv")]
+    pub sibling_groups: Option<String>,
+}
+
 /// `POST /v1/datasets`.
 #[utoipa::path(post, path = "/v1/datasets", tag = "datasets",
     params(UploadQuery),
-    request_body(content = Object, description = "A dataset in contract v1 (JSON), or its CSV tables as multipart/form-data", content_type = "application/json"),
+    request_body(description = "A dataset in contract v1 (JSON), or its CSV tables as multipart/form-data (one part per table, named by its file name)",
+        content((RawDataset = "application/json"), (CsvUpload = "multipart/form-data"))),
     responses(
         (status = 201, description = "Stored", body = DatasetView),
         (status = 401, description = "No valid token", body = super::problem::ProblemDocument, content_type = "application/problem+json"),
@@ -201,7 +235,8 @@ pub async fn create(
 /// `PUT /v1/datasets/{id}`: a new version; old versions stay readable.
 #[utoipa::path(put, path = "/v1/datasets/{id}", tag = "datasets",
     params(("id" = String, Path, description = "Dataset id"), UploadQuery),
-    request_body(content = Object, description = "A dataset in contract v1 (JSON), or its CSV tables as multipart/form-data", content_type = "application/json"),
+    request_body(description = "A dataset in contract v1 (JSON), or its CSV tables as multipart/form-data (one part per table, named by its file name)",
+        content((RawDataset = "application/json"), (CsvUpload = "multipart/form-data"))),
     responses(
         (status = 201, description = "Stored as a new version", body = DatasetView),
         (status = 404, description = "No such dataset in scope", body = super::problem::ProblemDocument, content_type = "application/problem+json"),

@@ -6,6 +6,9 @@ use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
+use optimiser::commission::input;
+use optimiser::dataset::raw;
+
 use super::{datasets, health, jobs, problem, runs, solves};
 use crate::service::requests;
 
@@ -106,7 +109,10 @@ impl Modify for CommonErrors {
     components(schemas(
         problem::ProblemDocument, datasets::DatasetView, jobs::JobView, runs::RunView, health::Health,
         requests::SolveParams, requests::ConstellationsRequest, requests::CommissionRequest, requests::SharingChoice,
-        solves::InlineMatch, solves::InlineCommission,
+        solves::InlineMatch, solves::InlineCommission, datasets::CsvUpload,
+        raw::RawDataset, raw::RawAuthority, raw::RawSchool, raw::RawCarer, raw::RawHome, raw::RawChild,
+        raw::RawSiblingGroup, raw::RawLocation, raw::Provider, raw::PlacementKind, raw::KeepTogether,
+        input::RawCommission, input::RawResidentialChild, input::RawOption, input::RawWeights, input::OptionKind,
     )),
     modifiers(&BearerAuth, &CommonErrors),
     tags(

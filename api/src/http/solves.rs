@@ -291,7 +291,7 @@ pub async fn constellations_stored(
 #[serde(deny_unknown_fields)]
 pub struct InlineMatch {
     /// The dataset (contract v1).
-    #[schema(value_type = Object)]
+    #[schema(value_type = optimiser::dataset::raw::RawDataset)]
     pub dataset: Value,
     /// Weights and limits.
     #[serde(default)]
@@ -335,7 +335,7 @@ pub async fn match_inline(
 #[serde(deny_unknown_fields)]
 pub struct InlineCommission {
     /// The commissioning question (see docs/commissioning.md).
-    #[schema(value_type = Object)]
+    #[schema(value_type = optimiser::commission::input::RawCommission)]
     pub question: Value,
     /// Options.
     #[serde(default)]

@@ -10,44 +10,57 @@ use serde::{Deserialize, Serialize};
 
 /// A WGS84 position in decimal degrees.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RawLocation {
     /// Latitude, −90 to 90.
+    #[cfg_attr(feature = "openapi", schema(minimum = -90.0, maximum = 90.0))]
     pub lat: f64,
     /// Longitude, −180 to 180.
+    #[cfg_attr(feature = "openapi", schema(minimum = -180.0, maximum = 180.0))]
     pub lon: f64,
 }
 
 /// A whole dataset: the places available and the children waiting.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RawDataset {
     /// Contract version; must be 1.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1))]
     pub version: u32,
     /// Local authorities, by ONS GSS code.
+    #[cfg_attr(feature = "openapi", schema(max_items = 1000))]
     pub authorities: Vec<RawAuthority>,
     /// Schools, by DfE URN where known.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 100000))]
     pub schools: Vec<RawSchool>,
     /// Foster households.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 200000))]
     pub carers: Vec<RawCarer>,
     /// Residential children's homes.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 20000))]
     pub homes: Vec<RawHome>,
     /// Children waiting for a placement.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 200000))]
     pub children: Vec<RawChild>,
     /// Sibling groups and how they must be kept together.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 200000))]
     pub sibling_groups: Vec<RawSiblingGroup>,
 }
 
 /// A local authority.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RawAuthority {
     /// ONS GSS code, for example `E06000044` (Portsmouth).
+    #[cfg_attr(feature = "openapi", schema(pattern = r"\S"))]
     pub id: String,
     /// Name, for display.
     pub name: String,
@@ -57,9 +70,11 @@ pub struct RawAuthority {
 
 /// A school.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RawSchool {
     /// DfE URN where known.
+    #[cfg_attr(feature = "openapi", schema(pattern = r"\S"))]
     pub id: String,
     /// Name, for display.
     pub name: String,
@@ -69,6 +84,7 @@ pub struct RawSchool {
 
 /// Who provides a foster placement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Provider {
     /// The authority's own foster carers.
@@ -81,9 +97,11 @@ pub enum Provider {
 
 /// A foster household.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RawCarer {
     /// Household id (unique across carers and homes).
+    #[cfg_attr(feature = "openapi", schema(pattern = r"\S"))]
     pub id: String,
     /// Authority (GSS code) the household belongs to.
     pub authority: String,
@@ -92,17 +110,22 @@ pub struct RawCarer {
     /// Household location (personal data: may be rounded by the caller).
     pub location: RawLocation,
     /// Approved number of children.
+    #[cfg_attr(feature = "openapi", schema(maximum = 1000))]
     pub places: u32,
     /// Children already living there.
+    #[cfg_attr(feature = "openapi", schema(maximum = 1000))]
     pub occupied: u32,
     /// Youngest age approved for.
+    #[cfg_attr(feature = "openapi", schema(maximum = 25))]
     pub min_age: u32,
     /// Oldest age approved for.
+    #[cfg_attr(feature = "openapi", schema(maximum = 25))]
     pub max_age: u32,
     /// Skills and approvals, as tags matched against children's needs.
     #[serde(default)]
     pub skills: Vec<String>,
     /// Weekly cost in pounds of one placement with this household.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0.0, maximum = 1000000.0))]
     pub weekly_cost: f64,
     /// Mockingbird constellation the household belongs to, if any.
     #[serde(default)]
@@ -117,31 +140,39 @@ pub struct RawCarer {
 
 /// A residential children's home.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RawHome {
     /// Ofsted URN where known (unique across carers and homes).
+    #[cfg_attr(feature = "openapi", schema(pattern = r"\S"))]
     pub id: String,
     /// Authority (GSS code) the home is in.
     pub authority: String,
     /// Where the home is.
     pub location: RawLocation,
     /// Registered beds.
+    #[cfg_attr(feature = "openapi", schema(maximum = 1000))]
     pub beds: u32,
     /// Beds already occupied.
+    #[cfg_attr(feature = "openapi", schema(maximum = 1000))]
     pub occupied: u32,
     /// Youngest age in the statement of purpose.
+    #[cfg_attr(feature = "openapi", schema(maximum = 25))]
     pub min_age: u32,
     /// Oldest age in the statement of purpose.
+    #[cfg_attr(feature = "openapi", schema(maximum = 25))]
     pub max_age: u32,
     /// Needs the home cares for, as tags.
     #[serde(default)]
     pub accepts: Vec<String>,
     /// Weekly cost in pounds of one bed.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0.0, maximum = 1000000.0))]
     pub weekly_cost: f64,
 }
 
 /// Which kinds of place a child may go to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PlacementKind {
     /// Foster households only.
@@ -155,13 +186,16 @@ pub enum PlacementKind {
 
 /// A child waiting for a placement. Pseudonymous: no names, addresses or dates of birth.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RawChild {
     /// Pseudonymous id.
+    #[cfg_attr(feature = "openapi", schema(pattern = r"\S"))]
     pub id: String,
     /// Responsible authority (GSS code).
     pub authority: String,
     /// Age in whole years.
+    #[cfg_attr(feature = "openapi", schema(maximum = 25))]
     pub age: u32,
     /// School attended, if any (the anchor for distances).
     #[serde(default)]
@@ -177,11 +211,16 @@ pub struct RawChild {
     pub placement: PlacementKind,
     /// Furthest a placement may be from the anchor, in km.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(exclusive_minimum = 0.0, maximum = 20000.0)
+    )]
     pub max_distance_km: Option<f64>,
 }
 
 /// How a sibling group must be kept together.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum KeepTogether {
     /// All in one place, or none placed.
@@ -196,9 +235,11 @@ pub enum KeepTogether {
 
 /// A sibling group's policy.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RawSiblingGroup {
     /// Group id, as named by the children's `sibling_group`.
+    #[cfg_attr(feature = "openapi", schema(pattern = r"\S"))]
     pub id: String,
     /// How the group must be kept together.
     pub keep_together: KeepTogether,
