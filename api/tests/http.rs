@@ -455,6 +455,21 @@ async fn the_served_openapi_document_is_the_committed_one() {
             "{path} is not documented"
         );
     }
+    // Parameters named in the path template are path parameters; every
+    // other one is a query parameter.
+    for (path, item) in served["paths"].as_object().expect("paths") {
+        for (method, op) in item.as_object().expect("operations") {
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                let name = p["name"].as_str().expect("name");
+                let want = if path.contains(&format!("{{{name}}}")) {
+                    "path"
+                } else {
+                    "query"
+                };
+                assert_eq!(p["in"], want, "{method} {path} parameter {name}");
+            }
+        }
+    }
     server.stop().await;
 }
 
@@ -512,6 +527,8 @@ async fn solve_options_are_checked_before_a_job_is_queued() {
     for (body, needle) in [
         (json!({"gap": 2}), "gap"),
         (json!({"time_limit": -1}), "time"),
+        // Past 7 days is refused as on the command line, not silently capped.
+        (json!({"time_limit": 604801}), "time"),
         (json!({"threads": 4}), "threads"),
         (json!({"distance_weight": "far"}), "distance_weight"),
     ] {

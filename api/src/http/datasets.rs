@@ -61,6 +61,7 @@ impl From<DatasetMeta> for DatasetView {
 
 /// `?version=` and `?name=`.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct VersionQuery {
     /// A version (default: the latest).
@@ -70,6 +71,7 @@ pub struct VersionQuery {
 
 /// `?name=` of an upload.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct UploadQuery {
     /// A name for the dataset (default `dataset`).

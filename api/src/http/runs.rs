@@ -107,6 +107,7 @@ impl From<RunRecord> for RunView {
 
 /// `?limit=`.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
     /// Most runs to list, newest first (default 100).

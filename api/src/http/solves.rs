@@ -30,6 +30,7 @@ use crate::store::{NewJob, NewRun};
 
 /// `?top=&system=&version=` and the solve options of a ranked match.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct MatchesQuery {
     /// How many options (1 to 1,000; default 10).
@@ -78,18 +79,19 @@ pub async fn matches(
 ) -> Result<Response, ApiError> {
     caller.require(Action::Rank)?;
     let q = body::query(query)?;
-    let request = RankRequest {
+    let mut request = RankRequest {
         child: child.clone(),
         top: q.top.unwrap_or(DEFAULT_TOP),
         system: q.system.unwrap_or(false),
         solve: SolveParams {
             distance_weight: q.distance_weight,
             unplaced_penalty: q.unplaced_penalty,
-            time_limit: capped_time_limit(q.time_limit, Some(state.config().max_time_limit)),
+            time_limit: q.time_limit,
             gap: q.gap,
         },
     };
     request.config()?;
+    request.solve.time_limit = cap(&state, request.solve.time_limit);
     let (meta, data) = datasets::load(&state, &caller, &id, q.version).await?;
     // A child outside the caller's authorities answers like an unknown one.
     let visible = data
@@ -235,8 +237,9 @@ pub async fn match_stored(
     caller.require(Action::Match)?;
     let q = body::query(query)?;
     let mut params: SolveParams = body::json(&body::text(bytes, state.config().max_body_bytes)?)?;
-    params.time_limit = cap(&state, params.time_limit);
+    // The same range rules as everywhere, then the server's cap.
     params.match_config()?;
+    params.time_limit = cap(&state, params.time_limit);
     let meta = datasets::visible_meta(&state, &caller, &id, q.version).await?;
     let params = serde_json::to_value(&params)?;
     submit(
@@ -271,8 +274,8 @@ pub async fn constellations_stored(
     let q = body::query(query)?;
     let mut request: ConstellationsRequest =
         body::json(&body::text(bytes, state.config().max_body_bytes)?)?;
-    request.time_limit = cap(&state, request.time_limit);
     request.config()?;
+    request.time_limit = cap(&state, request.time_limit);
     let meta = datasets::visible_meta(&state, &caller, &id, q.version).await?;
     let params = serde_json::to_value(&request)?;
     submit(
@@ -313,8 +316,8 @@ pub async fn match_inline(
 ) -> Result<Response, ApiError> {
     caller.require(Action::Match)?;
     let mut request: InlineMatch = body::json(&body::text(bytes, state.config().max_body_bytes)?)?;
-    request.options.time_limit = cap(&state, request.options.time_limit);
     request.options.match_config()?;
+    request.options.time_limit = cap(&state, request.options.time_limit);
     let text = request.dataset.to_string();
     let check = text.clone();
     let data = state
@@ -359,8 +362,8 @@ pub async fn commission_inline(
     caller.require(Action::Commission)?;
     let mut request: InlineCommission =
         body::json(&body::text(bytes, state.config().max_body_bytes)?)?;
-    request.options.time_limit = cap(&state, request.options.time_limit);
     request.options.config()?;
+    request.options.time_limit = cap(&state, request.options.time_limit);
     let text = request.question.to_string();
     let check = text.clone();
     let partners = state
