@@ -50,6 +50,8 @@ BATCH=$!
 echo "== ranked matches, 50 connections, ${SECONDS_PER_RUN} s, batch jobs running =="
 wrk -t2 -c50 -d"${SECONDS_PER_RUN}s" --latency -H "Authorization: Bearer $PLACEMENT" "$URL"
 wait $BATCH || true
+echo "== ranked matches, 8 connections, ${SECONDS_PER_RUN} s, no batch jobs =="
+wrk -t2 -c8 -d"${SECONDS_PER_RUN}s" --latency -H "Authorization: Bearer $PLACEMENT" "$URL"
 echo "== /healthz, 50 connections, ${SECONDS_PER_RUN} s =="
 wrk -t2 -c50 -d"${SECONDS_PER_RUN}s" --latency "$BASE/healthz"
 echo "memory at the end: $(grep VmRSS /proc/$SERVER/status | awk '{print $2/1024 " MiB"}')"
