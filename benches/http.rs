@@ -14,7 +14,9 @@ fn bench(c: &mut Criterion) {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     let dir = tempfile::tempdir().expect("tempdir");
     let (router, token, url) = rt.block_on(async {
-        let store = api::store::Store::open(&dir.path().join("bench.db")).await.expect("store");
+        let store = api::store::Store::open(&dir.path().join("bench.db"))
+            .await
+            .expect("store");
         let (_, admin) = store
             .create_token(api::store::NewToken {
                 role: api::store::Role::Admin,
@@ -24,7 +26,8 @@ fn bench(c: &mut Criterion) {
             })
             .await
             .expect("token");
-        let state = api::http::AppState::new(store, api::http::ServerConfig::default()).expect("state");
+        let state =
+            api::http::AppState::new(store, api::http::ServerConfig::default()).expect("state");
         let router = api::http::router(state);
         let raw = generate_raw(&GeneratorSpec::new(11, 1000, 4500, 500));
         let child = raw.children[0].id.clone();
@@ -41,10 +44,16 @@ fn bench(c: &mut Criterion) {
             .await
             .expect("response");
         assert_eq!(response.status(), StatusCode::CREATED);
-        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.expect("body");
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .expect("body");
         let meta: serde_json::Value = serde_json::from_slice(&bytes).expect("json");
         let id = meta["id"].as_str().expect("id").to_string();
-        (router, admin, format!("/v1/datasets/{id}/children/{child}/matches?top=10"))
+        (
+            router,
+            admin,
+            format!("/v1/datasets/{id}/children/{child}/matches?top=10"),
+        )
     });
     let get = |path: &str, token: Option<&str>| {
         let mut r = Request::get(path);
@@ -57,16 +66,26 @@ fn bench(c: &mut Criterion) {
     group.bench_function("rank_top10_5000_places", |b| {
         b.iter(|| {
             rt.block_on(async {
-                let r = router.clone().oneshot(get(&url, Some(&token))).await.expect("response");
+                let r = router
+                    .clone()
+                    .oneshot(get(&url, Some(&token)))
+                    .await
+                    .expect("response");
                 assert_eq!(r.status(), StatusCode::OK);
-                axum::body::to_bytes(r.into_body(), usize::MAX).await.expect("body")
+                axum::body::to_bytes(r.into_body(), usize::MAX)
+                    .await
+                    .expect("body")
             })
         })
     });
     group.bench_function("healthz", |b| {
         b.iter(|| {
             rt.block_on(async {
-                let r = router.clone().oneshot(get("/healthz", None)).await.expect("response");
+                let r = router
+                    .clone()
+                    .oneshot(get("/healthz", None))
+                    .await
+                    .expect("response");
                 assert_eq!(r.status(), StatusCode::OK);
             })
         })
