@@ -83,24 +83,13 @@ impl From<RunSummary> for RunView {
 }
 
 impl From<RunRecord> for RunView {
-    fn from(r: RunRecord) -> Self {
+    fn from(mut r: RunRecord) -> Self {
+        let params = std::mem::take(&mut r.params);
+        let result = std::mem::take(&mut r.result);
         RunView {
-            id: r.id,
-            at: r.at,
-            kind: r.kind,
-            token_id: r.token_id,
-            role: r.role.map(|r| r.to_string()),
-            scope: r.scope,
-            dataset_id: r.dataset_id,
-            dataset_version: r.dataset_version,
-            input_sha256: r.input_sha256,
-            status: r.status,
-            objective: r.objective,
-            gap: r.gap,
-            total_ms: r.total_ms,
-            job_id: r.job_id,
-            params: Some(r.params),
-            result: Some(r.result),
+            params: Some(params),
+            result: Some(result),
+            ..RunView::from(RunSummary::from(r))
         }
     }
 }

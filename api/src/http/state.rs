@@ -76,6 +76,22 @@ impl Default for ServerConfig {
 /// A cache key: dataset id and version.
 pub type DatasetKey = (String, u32);
 
+/// Drops the entries of dataset `id` from an LRU keyed by (id, …).
+fn forget_dataset<K: Clone + std::hash::Hash + Eq, V>(
+    cache: &mut lru::LruCache<K, V>,
+    id: &str,
+    dataset_of: impl Fn(&K) -> &String,
+) {
+    let keys: Vec<K> = cache
+        .iter()
+        .filter(|(k, _)| dataset_of(k) == id)
+        .map(|(k, _)| k.clone())
+        .collect();
+    for k in keys {
+        cache.pop(&k);
+    }
+}
+
 /// Everything a handler needs; cheap to clone (one `Arc`).
 #[derive(Clone)]
 pub struct AppState(pub(crate) Arc<Inner>);
@@ -165,24 +181,10 @@ impl AppState {
     /// Forgets every cached version of a dataset (after a replace or delete).
     pub(crate) fn forget(&self, id: &str) {
         if let Ok(mut c) = self.0.cache.lock() {
-            let keys: Vec<DatasetKey> = c
-                .iter()
-                .filter(|(k, _)| k.0 == id)
-                .map(|(k, _)| k.clone())
-                .collect();
-            for k in keys {
-                c.pop(&k);
-            }
+            forget_dataset(&mut c, id, |k| &k.0);
         }
         if let Ok(mut c) = self.0.metas.lock() {
-            let keys: Vec<_> = c
-                .iter()
-                .filter(|(k, _)| k.0 == id)
-                .map(|(k, _)| k.clone())
-                .collect();
-            for k in keys {
-                c.pop(&k);
-            }
+            forget_dataset(&mut c, id, |k| &k.0);
         }
     }
 

@@ -131,6 +131,29 @@ pub struct RunSummary {
     pub job_id: Option<String>,
 }
 
+impl From<RunRecord> for RunSummary {
+    fn from(r: RunRecord) -> Self {
+        RunSummary {
+            id: r.id,
+            at: r.at,
+            token_id: r.token_id,
+            role: r.role,
+            scope: r.scope,
+            kind: r.kind,
+            dataset_id: r.dataset_id,
+            dataset_version: r.dataset_version,
+            input_sha256: r.input_sha256,
+            status: r.status,
+            objective: r.objective,
+            gap: r.gap,
+            build_ms: r.build_ms,
+            solve_ms: r.solve_ms,
+            total_ms: r.total_ms,
+            job_id: r.job_id,
+        }
+    }
+}
+
 /// Which runs to list (all conditions must hold), newest first.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunFilter {
