@@ -436,7 +436,7 @@ impl<'a> Ranker<'a> {
         let total = if seen < config.top {
             seen
         } else {
-            child_pairs(data, &self.places.index, &w, i).len()
+            matching::count_eligible(data, &self.places.index, i)
         };
         (best, total)
     }

@@ -63,6 +63,14 @@ pub fn child_pairs(
     pairs
 }
 
+/// How many places are eligible for child `i`: `child_pairs(…).len()`
+/// without building, costing or sorting the pairs.
+pub fn count_eligible(data: &Dataset, index: &SpatialIndex, i: ChildIdx) -> usize {
+    let mut n = 0;
+    for_each_eligible(data, index, i, |_, _| n += 1);
+    n
+}
+
 /// Calls `f(place, km)` for every place eligible for child `i`. With a
 /// distance limit only the places the index finds within it are examined;
 /// without one, the distance (which no rule then uses) is computed only for
@@ -738,4 +746,32 @@ fn group_columns(pool: &mut Pool, data: &Dataset, g: GroupIdx, w_u: f64) {
 /// solved exactly in polynomial time: see [`super::spread`]).
 pub fn members_fit(options: &[Vec<PlaceIdx>], room: &dyn Fn(PlaceIdx) -> u32) -> bool {
     super::spread::members_fit(options, room)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dataset::Dataset;
+    use crate::generator::{generate_raw, GeneratorSpec};
+
+    #[test]
+    fn counting_eligible_places_agrees_with_listing_them() {
+        let data = Dataset::try_from(generate_raw(&GeneratorSpec::new(5, 60, 200, 20)))
+            .expect("a valid generated dataset");
+        let index = SpatialIndex::new(data.places().iter().map(|p| &p.location));
+        let weights = Weights::default();
+        let mut some_limited = false;
+        for i in 0..data.children().len() {
+            some_limited |= data.children()[i].max_distance_km.is_some();
+            assert_eq!(
+                count_eligible(&data, &index, i),
+                child_pairs(&data, &index, &weights, i).len(),
+                "child {i}"
+            );
+        }
+        assert!(
+            some_limited,
+            "both branches (with and without a distance limit) are covered"
+        );
+    }
 }

@@ -139,7 +139,7 @@ use crate::limits::{self, ErrorClass, InvalidOption};
 use crate::solver::{Deadline, SolveOptions, SolverError};
 
 pub use columns::MAX_ELIGIBLE_PAIRS;
-pub use columns::{child_pairs, eligible_pairs, Pair, PairTable};
+pub use columns::{child_pairs, count_eligible, eligible_pairs, Pair, PairTable};
 pub use solution::{
     Assignment, Breakdown, MatchSolution, ModelStats, Progress, SiblingOutcome, Unplaced,
     UnplacedReason,
