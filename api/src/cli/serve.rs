@@ -60,6 +60,8 @@ impl ServeArgs {
             max_time_limit: self.max_time_limit,
             ..ServerConfig::default()
         };
+        // max_time_limit was checked above to be finite, > 0 and ≤ 7 days,
+        // so this cannot overflow or be negative.
         config.request_timeout = Duration::from_secs_f64(self.max_time_limit + 30.0);
         for (flag, value, slot) in [
             ("--workers", self.workers, &mut config.job_workers),
@@ -96,15 +98,7 @@ async fn seed(store: &Store, path: &std::path::Path) -> Result<(), ApiError> {
         |s| s.to_string_lossy().into_owned(),
     );
     let meta = store
-        .create_dataset(NewDataset {
-            name,
-            authorities: data.authorities().iter().map(|a| a.id.clone()).collect(),
-            sha256: crate::store::sha256_hex(body.as_bytes()),
-            children: u32::try_from(data.children().len()).unwrap_or(u32::MAX),
-            places: u32::try_from(data.places().len()).unwrap_or(u32::MAX),
-            body,
-            created_by: None,
-        })
+        .create_dataset(NewDataset::of(name, body, &data, None))
         .await?;
     tracing::info!(dataset = %meta.id, "seed dataset stored");
     eprintln!("stored {} as dataset {}", path.display(), meta.id);

@@ -14,7 +14,6 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use optimiser::dataset::{Dataset, RawDataset};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use super::auth::{Action, Caller};
 use super::body;
@@ -78,10 +77,6 @@ pub struct UploadQuery {
     pub name: Option<String>,
 }
 
-fn sha256(text: &str) -> String {
-    hex::encode(Sha256::digest(text.as_bytes()))
-}
-
 /// Reads an upload: a JSON body, or a multipart form whose parts are the
 /// CSV tables (`authorities.csv`, `carers.csv`, …, by file name or part
 /// name). Returns the stored form (the JSON contract) and the dataset.
@@ -137,15 +132,8 @@ async fn read_upload(state: &AppState, request: Request) -> Result<(String, Data
 }
 
 fn new_dataset(caller: &Caller, name: Option<String>, body: String, data: &Dataset) -> NewDataset {
-    NewDataset {
-        name: name.unwrap_or_else(|| "dataset".to_string()),
-        authorities: data.authorities().iter().map(|a| a.id.clone()).collect(),
-        sha256: sha256(&body),
-        children: u32::try_from(data.children().len()).unwrap_or(u32::MAX),
-        places: u32::try_from(data.places().len()).unwrap_or(u32::MAX),
-        body,
-        created_by: Some(caller.token.id.clone()),
-    }
+    let name = name.unwrap_or_else(|| "dataset".to_string());
+    NewDataset::of(name, body, data, Some(caller.token.id.clone()))
 }
 
 /// A commissioner (or admin) may store a dataset only when it covers at

@@ -17,9 +17,9 @@ use tokio::sync::watch;
 
 use super::auth::{Action, Caller};
 use super::runs::record;
-use super::solves::status_name;
 use super::state::AppState;
 use crate::error::ApiError;
+use crate::render::table::name as status_name;
 use crate::service::reports::Scope;
 use crate::service::{self, requests};
 use crate::store::{JobOutcome, JobRecord, JobStatus, NewRun, Role};
@@ -188,22 +188,19 @@ fn parse<T: serde::de::DeserializeOwned>(v: Value) -> Result<T, ApiError> {
 }
 
 /// Runs one job's solve (on a blocking thread).
-async fn solve(state: &AppState, job: &JobRecord) -> Result<(Solved, String), ApiError> {
+async fn solve(state: &AppState, job: &JobRecord) -> Result<Solved, ApiError> {
     let scope = job_scope(job);
     let params = job.params.clone();
     match job.kind.as_str() {
         "match" | "constellations" => {
-            let (data, sha) = match (&job.dataset_id, &job.inline_body) {
+            let data = match (&job.dataset_id, &job.inline_body) {
                 (Some(id), _) => {
                     let meta = state
                         .store()
                         .dataset_meta(id, job.dataset_version)
                         .await?
                         .ok_or_else(|| super::datasets::not_found(id))?;
-                    (
-                        super::datasets::load_version(state, &meta).await?,
-                        meta.sha256,
-                    )
+                    super::datasets::load_version(state, &meta).await?
                 }
                 (None, Some(body)) => {
                     let text = body.clone();
@@ -213,7 +210,7 @@ async fn solve(state: &AppState, job: &JobRecord) -> Result<(Solved, String), Ap
                     })
                     .await
                     .map_err(|e| ApiError::Internal(e.to_string()))??;
-                    (Arc::new(data), super::solves::sha256(body))
+                    Arc::new(data)
                 }
                 (None, None) => return Err(ApiError::Internal("a job without input".into())),
             };
@@ -248,14 +245,13 @@ async fn solve(state: &AppState, job: &JobRecord) -> Result<(Solved, String), Ap
             })
             .await
             .map_err(|e| ApiError::Internal(e.to_string()))??;
-            Ok((solved, sha))
+            Ok(solved)
         }
         "commission" => {
             let body = job
                 .inline_body
                 .clone()
                 .ok_or_else(|| ApiError::Internal("a commission job without a question".into()))?;
-            let sha = super::solves::sha256(&body);
             let solved = tokio::task::spawn_blocking(move || -> Result<Solved, ApiError> {
                 let q = crate::load::commission_from_json(&body, "question")?;
                 let p: requests::CommissionRequest = parse(params)?;
@@ -272,7 +268,7 @@ async fn solve(state: &AppState, job: &JobRecord) -> Result<(Solved, String), Ap
             })
             .await
             .map_err(|e| ApiError::Internal(e.to_string()))??;
-            Ok((solved, sha))
+            Ok(solved)
         }
         other => Err(ApiError::Internal(format!("unknown job kind {other:?}"))),
     }
@@ -282,14 +278,14 @@ async fn solve(state: &AppState, job: &JobRecord) -> Result<(Solved, String), Ap
 /// (of nothing, when neither can be read any more).
 async fn input_sha256(state: &AppState, job: &JobRecord) -> String {
     if let Some(body) = &job.inline_body {
-        return super::solves::sha256(body);
+        return crate::store::sha256_hex(body.as_bytes());
     }
     if let Some(id) = &job.dataset_id {
         if let Ok(Some(meta)) = state.dataset_meta(id, job.dataset_version).await {
             return meta.sha256;
         }
     }
-    super::solves::sha256("")
+    crate::store::sha256_hex(b"")
 }
 
 /// Runs a claimed job to the end: solve, record the run, finish the row.
@@ -301,13 +297,14 @@ async fn execute(state: &AppState, job: JobRecord) -> Result<(), ApiError> {
         .await?;
     let outcome = solve(state, &job).await;
     let total_ms = started.elapsed().as_secs_f64() * 1000.0;
-    let (status, sha) = match &outcome {
-        Ok((s, sha)) => (s.status.clone(), sha.clone()),
-        Err(_) => ("error".to_string(), input_sha256(state, &job).await),
+    let sha = input_sha256(state, &job).await;
+    let status = match &outcome {
+        Ok(s) => s.status.clone(),
+        Err(_) => "error".to_string(),
     };
     state.metrics().solve(&job.kind, &status, total_ms / 1000.0);
     let (result, facts) = match outcome {
-        Ok((s, _)) => (Ok(s.result.clone()), Some(s)),
+        Ok(mut s) => (Ok(std::mem::take(&mut s.result)), Some(s)),
         Err(e) => (Err(e), None),
     };
     let error_doc = result

@@ -10,7 +10,6 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
 use super::auth::{Action, Caller};
 use super::body;
@@ -53,10 +52,6 @@ pub struct MatchesQuery {
     /// Relative gap (default 1e-6).
     #[param(minimum = 0.0, maximum = 1.0)]
     pub gap: Option<f64>,
-}
-
-pub(crate) fn sha256(text: &str) -> String {
-    hex::encode(Sha256::digest(text.as_bytes()))
 }
 
 /// `GET /v1/datasets/{id}/children/{child}/matches`.
@@ -152,7 +147,7 @@ pub async fn matches(
                 .ranking
                 .baseline
                 .as_ref()
-                .map_or("ok".to_string(), |b| status_name(&b.status)),
+                .map_or("ok".to_string(), |b| crate::render::table::name(&b.status)),
             objective: report.ranking.baseline.as_ref().map(|b| b.objective),
             gap: report.ranking.baseline.as_ref().map(|b| b.gap),
             build_ms: None,
@@ -174,13 +169,6 @@ pub async fn matches(
         body,
     )
         .into_response())
-}
-
-pub(crate) fn status_name<T: serde::Serialize>(status: &T) -> String {
-    serde_json::to_value(status)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_else(|| "unknown".into())
 }
 
 /// What a job will do, as stored in its `params`.

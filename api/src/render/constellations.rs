@@ -4,7 +4,6 @@ use std::fmt::Write as _;
 
 use optimiser::constellations::Formation;
 use optimiser::dataset::Dataset;
-use serde::Serialize;
 use serde_json::{json, Value};
 
 fn point(data: &Dataset, id: &str, properties: Value) -> Option<Value> {
@@ -67,20 +66,13 @@ pub fn geojson(data: &Dataset, f: &Formation) -> Value {
     json!({"type": "FeatureCollection", "features": features})
 }
 
-fn reason_name<T: Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_else(|| "?".into())
-}
-
 /// A readable summary, one line per constellation, and the outside counts by reason.
 pub fn table(f: &Formation) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
         "status {}  objective {:.2}  bound {:.2}  gap {:.4}%  solve {:.0} ms",
-        reason_name(&f.status),
+        super::table::name(&f.status),
         f.objective,
         f.bound,
         f.gap * 100.0,
@@ -119,7 +111,7 @@ pub fn table(f: &Formation) -> String {
     }
     let mut reasons: Vec<(String, usize)> = Vec::new();
     for o in &f.outside {
-        let r = reason_name(&o.reason);
+        let r = super::table::name(&o.reason);
         match reasons.iter_mut().find(|(n, _)| *n == r) {
             Some((_, c)) => *c += 1,
             None => reasons.push((r, 1)),

@@ -28,6 +28,27 @@ pub struct NewDataset {
     pub created_by: Option<String>,
 }
 
+impl NewDataset {
+    /// The version to store for `data`, validated from `body` (its JSON
+    /// contract): authorities, counts and the body's SHA-256 from the data.
+    pub fn of(
+        name: String,
+        body: String,
+        data: &optimiser::dataset::Dataset,
+        created_by: Option<String>,
+    ) -> NewDataset {
+        NewDataset {
+            name,
+            authorities: data.authorities().iter().map(|a| a.id.clone()).collect(),
+            sha256: super::sha256_hex(body.as_bytes()),
+            children: u32::try_from(data.children().len()).unwrap_or(u32::MAX),
+            places: u32::try_from(data.places().len()).unwrap_or(u32::MAX),
+            body,
+            created_by,
+        }
+    }
+}
+
 /// One version of a stored dataset, without its body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DatasetMeta {
