@@ -40,6 +40,7 @@ fn main() {
                 constellation: None,
                 hub: false,
                 connected_children: vec![],
+                sex_preference: None,
             }
         })
         .collect();
@@ -67,6 +68,8 @@ fn main() {
             max_distance_km: None,
         }],
         sibling_groups: vec![],
+        incompatible: vec![],
+        practice_weights: None,
     };
     println!(
         "{}",

@@ -29,6 +29,7 @@ fn carer(id: &str, lat: f64, lon: f64, provider: Provider, places: u32) -> RawCa
         constellation: None,
         hub: false,
         connected_children: vec![],
+        sex_preference: None,
     }
 }
 
@@ -48,6 +49,8 @@ fn dataset(carers: Vec<RawCarer>) -> Dataset {
         homes: vec![],
         children: vec![],
         sibling_groups: vec![],
+        incompatible: vec![],
+        practice_weights: None,
     };
     Dataset::try_from(raw).expect("valid test dataset")
 }

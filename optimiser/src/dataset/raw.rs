@@ -1,4 +1,5 @@
-//! The dataset contract v1 exactly as it appears on the wire (JSON, or the
+//! The dataset contract v1.1 (a backward-compatible extension of v1: every
+//! new field is optional) exactly as it appears on the wire (JSON, or the
 //! same tables as CSV files). Nothing here is validated: see
 //! [`Dataset::try_from`](super::Dataset) for the checks that turn a
 //! [`RawDataset`] into a [`Dataset`](super::Dataset).
@@ -52,6 +53,90 @@ pub struct RawDataset {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(max_items = 200000))]
     pub sibling_groups: Vec<RawSiblingGroup>,
+    /// v1.1: pairs of risk tags that may not live in the same children's
+    /// home (for example `["cse_risk", "exploiter"]`); each pair has exactly
+    /// two tags, which may be equal.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 1000))]
+    pub incompatible: Vec<Vec<String>>,
+    /// v1.1: the weights of practice (sibling splits, placements outside the
+    /// authority); every one optional.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(inline))]
+    pub practice_weights: Option<RawPracticeWeights>,
+}
+
+/// The weights of practice (contract v1.1), pounds per week; defaults in
+/// [`crate::dataset::PracticeWeights`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RawPracticeWeights {
+    /// Each extra place a non-strict sibling group is split over (default 5,000).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0.0, maximum = 1e9))]
+    pub w_split: Option<f64>,
+    /// Each extra place inside a constellation the group already uses
+    /// (default 1,000; at most `w_split`).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0.0, maximum = 1e9))]
+    pub w_split_constellation: Option<f64>,
+    /// A placement outside the child's own authority (default 0).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0.0, maximum = 1e9))]
+    pub w_outside_authority: Option<f64>,
+}
+
+/// A child's sex (contract v1.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Sex {
+    /// Male.
+    Male,
+    /// Female.
+    Female,
+}
+
+/// Which children a home is registered for, or a foster carer prefers
+/// (contract v1.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SexGroup {
+    /// Boys only.
+    Boys,
+    /// Girls only.
+    Girls,
+    /// Boys and girls.
+    #[default]
+    Mixed,
+}
+
+/// A child already living in a children's home (anonymous; contract v1.1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RawResident {
+    /// Age in whole years.
+    #[cfg_attr(feature = "openapi", schema(maximum = 25))]
+    pub age: u32,
+    /// Risk tags (as a child's `risks`).
+    #[serde(default)]
+    pub risks: Vec<String>,
+}
+
+/// At most `max` children with `tag` among a home's residents and new
+/// arrivals (contract v1.1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RawMixLimit {
+    /// A risk tag.
+    pub tag: String,
+    /// Most children with it.
+    #[cfg_attr(feature = "openapi", schema(maximum = 1000))]
+    pub max: u32,
 }
 
 /// A local authority.
@@ -136,6 +221,10 @@ pub struct RawCarer {
     /// For kinship carers: the children they are approved for.
     #[serde(default)]
     pub connected_children: Vec<String>,
+    /// v1.1: `boys` or `girls` when the household takes only one sex
+    /// (`mixed` or absent: either).
+    #[serde(default)]
+    pub sex_preference: Option<SexGroup>,
 }
 
 /// A residential children's home.
@@ -168,6 +257,21 @@ pub struct RawHome {
     /// Weekly cost in pounds of one bed.
     #[cfg_attr(feature = "openapi", schema(minimum = 0.0, maximum = 1000000.0))]
     pub weekly_cost: f64,
+    /// v1.1: the sex of children the home is registered for (default `mixed`).
+    #[serde(default)]
+    pub sex: SexGroup,
+    /// v1.1: the children already living there (anonymous); at most `occupied`.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(inline))]
+    pub residents: Vec<RawResident>,
+    /// v1.1: at most `max` children with `tag` among residents and arrivals.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(inline))]
+    pub mix_limits: Vec<RawMixLimit>,
+    /// v1.1: the largest age difference between two children living there.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(maximum = 25))]
+    pub max_age_gap: Option<u32>,
 }
 
 /// Which kinds of place a child may go to.
@@ -216,6 +320,14 @@ pub struct RawChild {
         schema(exclusive_minimum = 0.0, maximum = 20000.0)
     )]
     pub max_distance_km: Option<f64>,
+    /// v1.1: the child's sex; unknown fits only mixed homes and carers
+    /// without a preference.
+    #[serde(default)]
+    pub sex: Option<Sex>,
+    /// v1.1: risk tags (`cse_risk`, `cce_risk`, `exploiter`, `self_harm`, …)
+    /// for homes' mix limits and incompatible pairs.
+    #[serde(default)]
+    pub risks: Vec<String>,
 }
 
 /// How a sibling group must be kept together.
@@ -243,4 +355,9 @@ pub struct RawSiblingGroup {
     pub id: String,
     /// How the group must be kept together.
     pub keep_together: KeepTogether,
+    /// v1.1: `true` keeps the group all-or-none (a court order or care plan);
+    /// `false` (default) places it together if possible and otherwise splits
+    /// it over as few places as possible, at a cost (`w_split`).
+    #[serde(default)]
+    pub strict: bool,
 }

@@ -1,7 +1,9 @@
 //! Column generation with a reduced-cost optimality certificate.
 //!
 //! 1. Start from the `initial_per_owner` cheapest columns of every child, group
-//!    and spread member (plus any forced column).
+//!    and spread member (plus any forced column); a split member's column
+//!    always comes with its group's place-used and constellation-used
+//!    columns (its *companions*), here and whenever pricing adds it.
 //! 2. Solve the LP relaxation of that restricted model, take the row duals π
 //!    (clamped to the right sign: π ≤ 0 on `≤` rows), and price every column of
 //!    the pool: `rc_c = coef_c − Σ_r a_rc π_r`. Add the most negative few per
@@ -13,6 +15,16 @@
 //!    model: for any feasible x, `cost(x) = Σ_c rc_c x_c + Σ_r π_r (Ax)_r ≥
 //!    Σ_c rc_c x_c + Σ_r π_r b_r ≥ L`, and a solution that uses a column e
 //!    outside the restricted model has `cost(x) ≥ L + rc_e` when `rc_e ≥ 0`.
+//!    The argument uses nothing but `Ax ≤ b` (or `=`) with π of the right
+//!    sign, so it holds for every row family alike — the v1.1 rows between
+//!    children arriving at one home (mix limits, conflicts) and the split
+//!    rows of non-strict groups (place used, constellation used, first
+//!    place) included: every column's reduced cost is taken over *all* the
+//!    rows it has in the full pool (a single child's column at a home with
+//!    such rows has them too), and the rows of the full pool are built
+//!    before pricing, whether or not a column touching them is in the
+//!    model. A row no model column touches is not handed to HiGHS; its π
+//!    is then 0, which is a valid dual.
 //!    The bound is computed here from π, not read from HiGHS, so it holds
 //!    however inexact the LP duals are — and whatever round they come from,
 //!    so a run stopped during pricing still has a valid `L`. It needs the
@@ -98,11 +110,11 @@ fn greedy_start(pool: &Pool, active: &[usize], forced: &[usize]) -> Vec<f64> {
             .then(pool.coef(active[a]).total_cmp(&pool.coef(active[b])))
             .then(a.cmp(&b))
     });
-    for k in order {
+    for &k in &order {
         let c = active[k];
         let packing = matches!(
             pool.kind(c),
-            ColumnKind::Single { .. } | ColumnKind::Together { .. }
+            ColumnKind::Single { .. } | ColumnKind::Together { .. } | ColumnKind::TogetherSplit { .. }
         );
         let is_forced = forced.contains(&c);
         // Forced columns always; otherwise packing columns that beat leaving the unit unplaced.
@@ -116,6 +128,18 @@ fn greedy_start(pool: &Pool, active: &[usize], forced: &[usize]) -> Vec<f64> {
         if fits {
             pool.for_each_row(c, |r, a| room[r] -= a);
             values[k] = 1.0;
+        }
+    }
+    // A split group placed together earns its first place (σ_g = 1).
+    for &k in &order {
+        let c = active[k];
+        if values[k] == 0.0 && matches!(pool.kind(c), ColumnKind::SplitFirst { .. }) {
+            let mut fits = true;
+            pool.for_each_row(c, |r, a| fits &= room[r] >= a - 1e-9);
+            if fits {
+                pool.for_each_row(c, |r, a| room[r] -= a);
+                values[k] = 1.0;
+            }
         }
     }
     values
@@ -140,15 +164,37 @@ fn initial(pool: &Pool, units: usize, per_owner: usize, forced: &[usize]) -> Vec
             continue;
         }
         for c in range {
-            let is_spread = matches!(pool.kind(c), ColumnKind::Spread { .. });
+            let kind = pool.kind(c);
+            let always = matches!(kind, ColumnKind::Spread { .. } | ColumnKind::SplitFirst { .. });
+            let companion = matches!(
+                kind,
+                ColumnKind::SplitPlace { .. } | ColumnKind::SplitConstellation { .. }
+            );
             let owner = pool.owner(c);
-            if is_spread || forced.contains(&c) || taken[owner] < per_owner {
+            if forced.contains(&c) || always || (!companion && taken[owner] < per_owner) {
                 taken[owner] += 1;
                 active.push(c);
             }
         }
     }
-    active
+    with_companions(pool, active, &mut vec![false; pool.id_space()])
+}
+
+/// `columns` followed by their companions not in `in_model` (nor among
+/// them); marks all of them in `in_model`.
+fn with_companions(pool: &Pool, mut columns: Vec<usize>, in_model: &mut [bool]) -> Vec<usize> {
+    columns.iter().for_each(|&c| in_model[c] = true);
+    let mut extra = Vec::new();
+    for &c in &columns {
+        for d in pool.companions(c) {
+            if !in_model[d] {
+                in_model[d] = true;
+                extra.push(d);
+            }
+        }
+    }
+    columns.extend(extra);
+    columns
 }
 
 /// One pricing pass over the whole pool under duals `pi`: the Lagrangian
@@ -339,10 +385,7 @@ pub fn solve(
             if best.is_empty() || pricing_deadline.expired() {
                 break;
             }
-            for c in best {
-                in_model[c] = true;
-                active.push(c);
-            }
+            active.extend(with_companions(pool, best, &mut in_model));
         }
     }
     // Valid whatever happens next: the best L over the rounds.
@@ -440,11 +483,9 @@ pub fn solve(
             }
         };
         let mut values = mip.columns.clone();
-        for c in missing {
-            in_model[c] = true;
-            active.push(c);
-            values.push(0.0);
-        }
+        let missing = with_companions(pool, missing, &mut in_model);
+        values.extend(std::iter::repeat_n(0.0, missing.len()));
+        active.extend(missing);
         start = Some(values);
     }
 }
