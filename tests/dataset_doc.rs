@@ -44,7 +44,10 @@ fn the_v1_1_example_splits_siblings_and_respects_the_homes_residents() {
     let split = &solution.split_groups[0];
     assert_eq!((split.group.as_str(), split.places), ("SG1", 2));
     assert_eq!(split.split_cost, 1000.0);
-    assert!(split.members.iter().all(|m| matches!(m.place.as_deref(), Some("FC010" | "FC011"))));
+    assert!(split
+        .members
+        .iter()
+        .all(|m| matches!(m.place.as_deref(), Some("FC010" | "FC011"))));
 }
 
 #[test]

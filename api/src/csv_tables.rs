@@ -646,7 +646,9 @@ pub fn read_tables(source: &Tables<'_>) -> Result<(RawDataset, Lines, Vec<Proble
         constellation: r.opt_string("constellation"),
         hub: r.bool("hub"),
         connected_children: r.list("connected_children"),
-        sex_preference: r.choice("sex_preference", &SEX_GROUPS, Some(OptCell(None))).0,
+        sex_preference: r
+            .choice("sex_preference", &SEX_GROUPS, Some(OptCell(None)))
+            .0,
     })?;
     lines.0.insert("carers", l);
     let (homes, l) = read_table(source, &HOMES, &mut problems, |r| RawHome {
@@ -870,13 +872,7 @@ pub fn write_folder(raw: &RawDataset, folder: &Path) -> Result<(), ApiError> {
         &["id", "keep_together", "strict"],
         raw.sibling_groups
             .iter()
-            .map(|g| {
-                vec![
-                    g.id.clone(),
-                    name(&g.keep_together),
-                    g.strict.to_string(),
-                ]
-            })
+            .map(|g| vec![g.id.clone(), name(&g.keep_together), g.strict.to_string()])
             .collect(),
     )?;
     if !raw.incompatible.is_empty() {
@@ -914,7 +910,10 @@ fn residents_cell(residents: &[RawResident]) -> String {
 
 /// The `mix_limits` cell: `cse_risk:1;exploiter:1`.
 fn mix_limits_cell(limits: &[RawMixLimit]) -> String {
-    let items: Vec<String> = limits.iter().map(|m| format!("{}:{}", m.tag, m.max)).collect();
+    let items: Vec<String> = limits
+        .iter()
+        .map(|m| format!("{}:{}", m.tag, m.max))
+        .collect();
     items.join(";")
 }
 

@@ -203,8 +203,10 @@ fn home_mix(data: &Dataset, placement: &[Option<PlaceIdx>], problems: &mut Vec<V
             let new = arrivals
                 .iter()
                 .filter(|&&i| data.children()[i].risks.contains(tag));
-            let count = (residents.count() + new.count()) as u32;
-            if count > max {
+            let arrived = new.count();
+            let count = (residents.count() + arrived) as u32;
+            // Residents alone over the limit are not a placement's fault.
+            if arrived > 0 && count > max {
                 problems.push(Violation::MixLimitExceeded {
                     place: place.id.clone(),
                     tag: data.tag_name(tag).to_string(),

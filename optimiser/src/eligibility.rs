@@ -142,7 +142,11 @@ fn residents_and_mix(data: &Dataset, child: &Child, place: &Place) -> Result<(),
         return Err(Ineligible::IncompatibleResident);
     }
     if let Some(gap) = place.max_age_gap {
-        if place.residents.iter().any(|r| r.age.abs_diff(child.age) > gap) {
+        if place
+            .residents
+            .iter()
+            .any(|r| r.age.abs_diff(child.age) > gap)
+        {
             return Err(Ineligible::AgeGapResident);
         }
     }

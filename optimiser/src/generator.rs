@@ -633,7 +633,11 @@ pub fn add_practice(seed: u64, raw: &mut RawDataset) {
         h.residents = (0..h.occupied)
             .map(|_| {
                 let age = rng.random_range(lo..=h.max_age);
-                let sex = if rng.random_bool(0.55) { Sex::Male } else { Sex::Female };
+                let sex = if rng.random_bool(0.55) {
+                    Sex::Male
+                } else {
+                    Sex::Female
+                };
                 RawResident {
                     age,
                     risks: child_risks(&mut rng, age, Some(sex), false),
@@ -641,10 +645,16 @@ pub fn add_practice(seed: u64, raw: &mut RawDataset) {
             })
             .collect();
         if rng.random_bool(0.4) {
-            h.mix_limits.push(RawMixLimit { tag: "cse_risk".into(), max: 1 });
+            h.mix_limits.push(RawMixLimit {
+                tag: "cse_risk".into(),
+                max: 1,
+            });
         }
         if rng.random_bool(0.3) {
-            h.mix_limits.push(RawMixLimit { tag: "self_harm".into(), max: 2 });
+            h.mix_limits.push(RawMixLimit {
+                tag: "self_harm".into(),
+                max: 2,
+            });
         }
         h.max_age_gap = rng.random_bool(0.35).then(|| rng.random_range(4..=5));
     }

@@ -26,8 +26,7 @@ use crate::eligibility;
 use crate::geography::SpatialIndex;
 use crate::limits::{self, ErrorClass, InvalidOption};
 use crate::matching::{
-    self, child_pairs, placement_cost, Fixed, MatchConfig, MatchError, MatchSolution, Pair,
-    Weights,
+    self, child_pairs, placement_cost, Fixed, MatchConfig, MatchError, MatchSolution, Pair, Weights,
 };
 use crate::solver::{Deadline, SolveOptions, SolveStatus};
 
@@ -476,7 +475,11 @@ impl<'a> Ranker<'a> {
             best.insert(at, c);
             best.truncate(config.top);
         }
-        excluded.sort_by(|a, b| a.cost.total_cmp(&b.cost).then_with(|| a.place.cmp(&b.place)));
+        excluded.sort_by(|a, b| {
+            a.cost
+                .total_cmp(&b.cost)
+                .then_with(|| a.place.cmp(&b.place))
+        });
         // The early stop means `seen` counts only the places examined; report the true total.
         let total = if seen < config.top {
             seen
@@ -646,17 +649,28 @@ impl<'a> Ranker<'a> {
 /// combination uses two places or more (being together is listed already).
 fn cheapest_split(data: &Dataset, g: GroupIdx, pairs: &[Vec<Pair>]) -> Option<Candidate> {
     let members = &data.sibling_groups()[g].members;
-    let choices: Vec<&[Pair]> = pairs.iter().map(|p| &p[..p.len().min(SPLIT_CHOICES)]).collect();
+    let choices: Vec<&[Pair]> = pairs
+        .iter()
+        .map(|p| &p[..p.len().min(SPLIT_CHOICES)])
+        .collect();
     if choices.iter().any(|c| c.is_empty()) {
         return None;
     }
     let mut pick = vec![0usize; members.len()];
     let mut best: Option<(f64, Vec<usize>)> = None;
     loop {
-        let chosen: Vec<PlaceIdx> = pick.iter().zip(&choices).map(|(&k, c)| c[k].place).collect();
+        let chosen: Vec<PlaceIdx> = pick
+            .iter()
+            .zip(&choices)
+            .map(|(&k, c)| c[k].place)
+            .collect();
         let places: BTreeSet<PlaceIdx> = chosen.iter().copied().collect();
         if places.len() >= 2 && split_fits(data, members, &chosen) {
-            let cost: f64 = pick.iter().zip(&choices).map(|(&k, c)| c[k].cost).sum::<f64>()
+            let cost: f64 = pick
+                .iter()
+                .zip(&choices)
+                .map(|(&k, c)| c[k].cost)
+                .sum::<f64>()
                 + crate::checker::split_cost(data, g, &places);
             if best.as_ref().is_none_or(|(b, _)| cost < *b) {
                 best = Some((cost, pick.clone()));
@@ -683,7 +697,10 @@ fn cheapest_split(data: &Dataset, g: GroupIdx, pairs: &[Vec<Pair>]) -> Option<Ca
         .map(|(&i, (&k, c))| (i, c[k].place, c[k].km))
         .collect();
     let places: BTreeSet<PlaceIdx> = placements.iter().map(|p| p.1).collect();
-    let ids: Vec<&str> = places.iter().map(|&j| data.places()[j].id.as_str()).collect();
+    let ids: Vec<&str> = places
+        .iter()
+        .map(|&j| data.places()[j].id.as_str())
+        .collect();
     Some(Candidate {
         cost,
         id: ids.join("+"),

@@ -235,7 +235,12 @@ pub fn tiny_practice(seed: u64, max_children: usize, max_places: usize) -> RawDa
             .collect()
     };
     let sexes = [Some(Sex::Male), Some(Sex::Female), None];
-    let groups = [SexGroup::Boys, SexGroup::Girls, SexGroup::Mixed, SexGroup::Mixed];
+    let groups = [
+        SexGroup::Boys,
+        SexGroup::Girls,
+        SexGroup::Mixed,
+        SexGroup::Mixed,
+    ];
     raw.authorities.push(RawAuthority {
         id: "B".into(),
         name: "Other".into(),
@@ -279,8 +284,8 @@ pub fn tiny_practice(seed: u64, max_children: usize, max_places: usize) -> RawDa
         }
     }
     for c in &mut raw.carers {
-        c.sex_preference = [None, None, Some(SexGroup::Boys), Some(SexGroup::Girls)]
-            [rng.random_range(0..4)];
+        c.sex_preference =
+            [None, None, Some(SexGroup::Boys), Some(SexGroup::Girls)][rng.random_range(0..4)];
         if rng.random_bool(0.3) {
             c.authority = "B".into();
         }

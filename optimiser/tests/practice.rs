@@ -8,7 +8,9 @@ mod common;
 use common::{carer, child, raw_dataset};
 use optimiser::dataset::raw::*;
 use optimiser::dataset::Dataset;
-use optimiser::matching::{self, MatchConfig, MatchSolution, SplitReason, Strategy, UnplacedReason};
+use optimiser::matching::{
+    self, MatchConfig, MatchSolution, SplitReason, Strategy, UnplacedReason,
+};
 use optimiser::solver::SolveStatus;
 use optimiser::{brute_force, checker};
 
@@ -32,14 +34,16 @@ fn cross_check(seed: u64, config: &MatchConfig) -> bool {
         solution.objective
     );
     assert!(
-        solution.bound <= solution.objective + 1e-6
-            && solution.bound >= best * (1.0 - 1e-6) - 1e-6,
+        solution.bound <= solution.objective + 1e-6 && solution.bound >= best * (1.0 - 1e-6) - 1e-6,
         "seed {seed}: bound {}",
         solution.bound
     );
     let valid = |b: f64| b <= best + 1e-6 * best.max(1.0);
     assert!(valid(solution.model.lp_bound), "seed {seed}: LP bound");
-    assert!(valid(solution.model.counting_bound), "seed {seed}: counting bound");
+    assert!(
+        valid(solution.model.counting_bound),
+        "seed {seed}: counting bound"
+    );
     true
 }
 
@@ -89,12 +93,16 @@ fn the_rules_are_exercised_by_the_cross_check_datasets() {
             .filter(|u| {
                 matches!(
                     u.reason,
-                    UnplacedReason::ExcludedByHomeRules | UnplacedReason::ConflictsWithChildrenPlaced
+                    UnplacedReason::ExcludedByHomeRules
+                        | UnplacedReason::ConflictsWithChildrenPlaced
                 )
             })
             .count();
     }
-    assert!(split >= 10 && outside >= 10 && home_rule >= 5, "{split} {outside} {home_rule}");
+    assert!(
+        split >= 10 && outside >= 10 && home_rule >= 5,
+        "{split} {outside} {home_rule}"
+    );
 }
 
 // ----- one test per rule: the optimum with the rule is strictly dearer than without -----
@@ -104,7 +112,10 @@ fn home(id: &str, beds: u32, cost: f64) -> RawHome {
     RawHome {
         id: id.into(),
         authority: "A".into(),
-        location: RawLocation { lat: 50.80, lon: -1.10 },
+        location: RawLocation {
+            lat: 50.80,
+            lon: -1.10,
+        },
         beds,
         occupied: 0,
         min_age: 0,
@@ -142,7 +153,10 @@ fn place_of(s: &MatchSolution, child: &str) -> Option<String> {
 
 /// The objective of `placement` (child id → place id) if the checker
 /// accepts it, or the rules it breaks.
-fn objective_of(data: &Dataset, placement: &[(&str, &str)]) -> Result<f64, Vec<checker::Violation>> {
+fn objective_of(
+    data: &Dataset,
+    placement: &[(&str, &str)],
+) -> Result<f64, Vec<checker::Violation>> {
     let mut p = vec![None; data.children().len()];
     for (c, j) in placement {
         p[data.child_index(c).expect("child")] = Some(data.place_index(j).expect("place"));
@@ -169,7 +183,10 @@ fn sex_rule_keeps_a_girl_out_of_a_boys_home_and_a_boys_carer() {
 fn a_resident_with_an_incompatible_risk_excludes_the_home() {
     let mut h = home("H1", 2, 100.0);
     h.occupied = 1;
-    h.residents = vec![RawResident { age: 14, risks: vec!["exploiter".into()] }];
+    h.residents = vec![RawResident {
+        age: 14,
+        risks: vec!["exploiter".into()],
+    }];
     let mut raw = raw_dataset(vec![carer("C1", 1, 900.0)], vec![any_child("K1", 13)]);
     raw.children[0].risks = vec!["cse_risk".into()];
     raw.incompatible = vec![vec!["cse_risk".into(), "exploiter".into()]];
@@ -183,7 +200,10 @@ fn a_resident_with_an_incompatible_risk_excludes_the_home() {
 fn a_resident_too_far_in_age_excludes_the_home() {
     let mut h = home("H1", 2, 100.0);
     h.occupied = 1;
-    h.residents = vec![RawResident { age: 17, risks: vec![] }];
+    h.residents = vec![RawResident {
+        age: 17,
+        risks: vec![],
+    }];
     h.max_age_gap = Some(4);
     let raw = {
         let mut r = raw_dataset(vec![carer("C1", 1, 900.0)], vec![any_child("K1", 12)]);
@@ -199,8 +219,14 @@ fn a_resident_too_far_in_age_excludes_the_home() {
 fn a_mix_limit_full_of_residents_excludes_the_home() {
     let mut h = home("H1", 3, 100.0);
     h.occupied = 1;
-    h.residents = vec![RawResident { age: 14, risks: vec!["self_harm".into()] }];
-    h.mix_limits = vec![RawMixLimit { tag: "self_harm".into(), max: 1 }];
+    h.residents = vec![RawResident {
+        age: 14,
+        risks: vec!["self_harm".into()],
+    }];
+    h.mix_limits = vec![RawMixLimit {
+        tag: "self_harm".into(),
+        max: 1,
+    }];
     let mut raw = raw_dataset(vec![carer("C1", 1, 900.0)], vec![any_child("K1", 13)]);
     raw.children[0].risks = vec!["self_harm".into()];
     raw.homes = vec![h];
@@ -230,7 +256,10 @@ fn two_arrivals(edit: impl FnOnce(&mut RawDataset)) -> (Dataset, MatchSolution) 
 #[test]
 fn a_mix_limit_counts_children_arriving_in_the_same_solve() {
     two_arrivals(|raw| {
-        raw.homes[0].mix_limits = vec![RawMixLimit { tag: "cse_risk".into(), max: 1 }];
+        raw.homes[0].mix_limits = vec![RawMixLimit {
+            tag: "cse_risk".into(),
+            max: 1,
+        }];
         raw.children[0].risks = vec!["cse_risk".into()];
         raw.children[1].risks = vec!["cse_risk".into()];
     });
@@ -258,7 +287,11 @@ fn an_age_gap_applies_between_children_arriving_in_one_solve() {
 fn a_non_strict_group_is_split_rather_than_left_unplaced() {
     // Four siblings, no household with four places: strict leaves them all
     // unplaced; non-strict splits them over as few places as possible.
-    let carers = vec![carer("C1", 2, 500.0), carer("C2", 2, 500.0), carer("C3", 1, 400.0)];
+    let carers = vec![
+        carer("C1", 2, 500.0),
+        carer("C2", 2, 500.0),
+        carer("C3", 1, 400.0),
+    ];
     let kids: Vec<RawChild> = (0..4).map(|k| child(&format!("K{k}"), Some("G"))).collect();
     let mut raw = raw_dataset(carers, kids);
     raw.sibling_groups = vec![RawSiblingGroup {
@@ -275,8 +308,11 @@ fn a_non_strict_group_is_split_rather_than_left_unplaced() {
     assert_eq!(split.reason, SplitReason::NoPlaceForAll);
     assert!((s.objective - (2000.0 + 5000.0)).abs() < 1e-6);
     // Without the split cost, three places (one at the cheaper C3) would be cheaper.
-    assert!(objective_of(&data, &[("K0", "C1"), ("K1", "C1"), ("K2", "C2"), ("K3", "C3")])
-        .is_ok_and(|o| o > s.objective));
+    assert!(objective_of(
+        &data,
+        &[("K0", "C1"), ("K1", "C1"), ("K2", "C2"), ("K3", "C3")]
+    )
+    .is_ok_and(|o| o > s.objective));
     raw.sibling_groups[0].strict = true;
     let (_, strict) = solve(raw);
     assert_eq!(strict.breakdown.children_placed, 0);
@@ -293,11 +329,17 @@ fn a_split_prefers_households_of_one_constellation() {
     c1.constellation = Some("MB".into());
     c2.constellation = Some("MB".into());
     let c3 = carer("C3", 1, 300.0); // cheaper, outside the constellation
-    let raw = raw_dataset(vec![c1, c2, c3], vec![child("K1", Some("G")), child("K2", Some("G"))]);
+    let raw = raw_dataset(
+        vec![c1, c2, c3],
+        vec![child("K1", Some("G")), child("K2", Some("G"))],
+    );
     let (data, s) = solve(raw);
     assert_eq!(s.split_groups.len(), 1);
     assert_eq!(s.split_groups[0].split_cost, 1_000.0);
-    assert!(s.assignments.iter().all(|a| a.constellation.as_deref() == Some("MB")));
+    assert!(s
+        .assignments
+        .iter()
+        .all(|a| a.constellation.as_deref() == Some("MB")));
     // C3 with C1 costs 200 less in placements, but 4,000 more in split cost.
     let across = objective_of(&data, &[("K1", "C1"), ("K2", "C3")]).expect("feasible");
     assert!((across - s.objective - 3_800.0).abs() < 1e-6);
@@ -307,7 +349,10 @@ fn a_split_prefers_households_of_one_constellation() {
 fn a_split_too_costly_together_says_by_how_much() {
     // A two-place household 300 km away: together costs more than the split.
     let mut far = carer("CF", 2, 500.0);
-    far.location = RawLocation { lat: 53.5, lon: -1.1 };
+    far.location = RawLocation {
+        lat: 53.5,
+        lon: -1.1,
+    };
     let raw = raw_dataset(
         vec![far, carer("C1", 1, 500.0), carer("C2", 1, 500.0)],
         vec![child("K1", Some("G")), child("K2", Some("G"))],
@@ -315,9 +360,16 @@ fn a_split_too_costly_together_says_by_how_much() {
     let (_, s) = solve(raw);
     assert_eq!(s.split_groups.len(), 1);
     match &s.split_groups[0].reason {
-        SplitReason::TogetherCostsMore { place, extra_cost, extra_km } => {
+        SplitReason::TogetherCostsMore {
+            place,
+            extra_cost,
+            extra_km,
+        } => {
             assert_eq!(place, "CF");
-            assert!(*extra_km > 500.0 && *extra_cost > 0.0, "{extra_cost} {extra_km}");
+            assert!(
+                *extra_km > 500.0 && *extra_cost > 0.0,
+                "{extra_cost} {extra_km}"
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -354,7 +406,10 @@ fn unplaced_reasons_name_the_new_rules() {
     girls.sex = SexGroup::Girls;
     let mut h2 = home("H2", 2, 100.0);
     h2.max_age_gap = Some(2);
-    let mut raw = raw_dataset(vec![], vec![any_child("K1", 12), any_child("K2", 8), any_child("K3", 15)]);
+    let mut raw = raw_dataset(
+        vec![],
+        vec![any_child("K1", 12), any_child("K2", 8), any_child("K3", 15)],
+    );
     raw.children[0].sex = Some(Sex::Male);
     raw.children[0].placement = PlacementKind::Residential;
     raw.children[0].needs = vec!["autism".into()];
@@ -386,7 +441,13 @@ fn a_v1_dataset_reads_the_same_with_the_v1_defaults() {
         for record in v1[table].as_array_mut().expect("table") {
             let record = record.as_object_mut().expect("record");
             for field in [
-                "sex_preference", "sex", "residents", "mix_limits", "max_age_gap", "risks", "strict",
+                "sex_preference",
+                "sex",
+                "residents",
+                "mix_limits",
+                "max_age_gap",
+                "risks",
+                "strict",
             ] {
                 record.remove(field);
             }
@@ -398,7 +459,13 @@ fn a_v1_dataset_reads_the_same_with_the_v1_defaults() {
     let back: RawDataset = serde_json::from_value(v1).expect("a v1 document reads");
     let data = Dataset::try_from(&back).expect("valid");
     assert!(data.incompatible().is_empty());
-    assert_eq!(data.practice(), &optimiser::dataset::PracticeWeights::default());
-    assert!(data.places().iter().all(|p| p.residents.is_empty() && !p.has_mix_rules()));
+    assert_eq!(
+        data.practice(),
+        &optimiser::dataset::PracticeWeights::default()
+    );
+    assert!(data
+        .places()
+        .iter()
+        .all(|p| p.residents.is_empty() && !p.has_mix_rules()));
     assert!(data.sibling_groups().iter().all(|g| !g.strict));
 }

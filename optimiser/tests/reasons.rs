@@ -79,7 +79,11 @@ fn siblings_cannot_be_kept_together() {
     );
     // Not strict (the default): split over the two households instead.
     raw.sibling_groups[0].strict = false;
-    let s = solve(&Dataset::try_from(raw).expect("valid"), &MatchConfig::default()).unwrap();
+    let s = solve(
+        &Dataset::try_from(raw).expect("valid"),
+        &MatchConfig::default(),
+    )
+    .unwrap();
     assert!(s.unplaced.is_empty());
     assert_eq!(s.breakdown.siblings.split, 1);
     // With room for both, they are placed together.

@@ -345,7 +345,11 @@ pub fn rank_table(r: &Ranking) -> String {
         let _ = writeln!(o, "Places only the home and carer rules exclude");
         let mut t = Table::new(&[("place", false), ("rule", false), ("cost", true)]);
         for e in &r.excluded {
-            t.row(vec![e.place.clone(), e.rule.replace('_', " "), money(e.cost)]);
+            t.row(vec![
+                e.place.clone(),
+                e.rule.replace('_', " "),
+                money(e.cost),
+            ]);
         }
         t.render(&mut o);
     }

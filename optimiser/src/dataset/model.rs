@@ -161,7 +161,11 @@ impl Place {
     /// limit (`None`: no limit on that tag), counting its residents.
     pub fn mix_room(&self, tag: Tag) -> Option<u32> {
         let max = self.mix_limits.iter().find(|(t, _)| *t == tag)?.1;
-        let there = self.residents.iter().filter(|r| r.risks.contains(tag)).count() as u32;
+        let there = self
+            .residents
+            .iter()
+            .filter(|r| r.risks.contains(tag))
+            .count() as u32;
         Some(max.saturating_sub(there))
     }
     /// Whether this is a foster household.
@@ -345,9 +349,9 @@ impl Dataset {
     /// Whether two children (or a child and a resident) with these risks may
     /// not live in the same home.
     pub fn risks_conflict(&self, a: &TagSet, b: &TagSet) -> bool {
-        self.incompatible.iter().any(|&(s, t)| {
-            (a.contains(s) && b.contains(t)) || (a.contains(t) && b.contains(s))
-        })
+        self.incompatible
+            .iter()
+            .any(|&(s, t)| (a.contains(s) && b.contains(t)) || (a.contains(t) && b.contains(s)))
     }
     /// Whether children `i` and `k` may not both be newly placed at home
     /// `j`: incompatible risks, or an age gap over the home's limit.

@@ -381,7 +381,13 @@ impl Errors {
     ) -> TagSet {
         for (k, t) in list.iter().enumerate() {
             if t.trim().is_empty() {
-                self.push(table, index, id, &format!("{field}[{k}]"), "a tag is empty".into());
+                self.push(
+                    table,
+                    index,
+                    id,
+                    &format!("{field}[{k}]"),
+                    "a tag is empty".into(),
+                );
             }
         }
         tags.set(list)
@@ -417,7 +423,13 @@ impl Errors {
             .map(|(k, r)| {
                 if r.age > MAX_AGE {
                     let field = format!("residents[{k}].age");
-                    self.push(t, i, &h.id, &field, format!("age {} is over {MAX_AGE}", r.age));
+                    self.push(
+                        t,
+                        i,
+                        &h.id,
+                        &field,
+                        format!("age {} is over {MAX_AGE}", r.age),
+                    );
                 }
                 let field = format!("residents[{k}].risks");
                 Resident {
@@ -430,7 +442,13 @@ impl Errors {
         for (k, m) in h.mix_limits.iter().enumerate() {
             let field = format!("mix_limits[{k}]");
             if m.tag.trim().is_empty() {
-                self.push(t, i, &h.id, &format!("{field}.tag"), "a tag is empty".into());
+                self.push(
+                    t,
+                    i,
+                    &h.id,
+                    &format!("{field}.tag"),
+                    "a tag is empty".into(),
+                );
                 continue;
             }
             self.count(t, i, &h.id, &format!("{field}.max"), m.max);
@@ -444,7 +462,13 @@ impl Errors {
         limits.sort_unstable();
         limits.dedup_by_key(|l| l.0);
         if let Some(gap) = h.max_age_gap.filter(|&g| g > MAX_AGE) {
-            self.push(t, i, &h.id, "max_age_gap", format!("{gap} is over {MAX_AGE}"));
+            self.push(
+                t,
+                i,
+                &h.id,
+                "max_age_gap",
+                format!("{gap} is over {MAX_AGE}"),
+            );
         }
         (residents, limits)
     }
@@ -484,8 +508,16 @@ impl Errors {
         let Some(raw) = raw else { return w };
         for (field, value, slot) in [
             ("w_split", raw.w_split, &mut w.split),
-            ("w_split_constellation", raw.w_split_constellation, &mut w.split_constellation),
-            ("w_outside_authority", raw.w_outside_authority, &mut w.outside_authority),
+            (
+                "w_split_constellation",
+                raw.w_split_constellation,
+                &mut w.split_constellation,
+            ),
+            (
+                "w_outside_authority",
+                raw.w_outside_authority,
+                &mut w.outside_authority,
+            ),
         ] {
             let Some(v) = value else { continue };
             if let Err(e) = crate::limits::check_weight("practice_weights", v) {

@@ -18,9 +18,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use crate::dataset::{
-    ChildIdx, ConstellationIdx, Dataset, GroupIdx, KeepTogether, PlaceIdx, Tag,
-};
+use crate::dataset::{ChildIdx, ConstellationIdx, Dataset, GroupIdx, KeepTogether, PlaceIdx, Tag};
 use crate::eligibility;
 use crate::geography::SpatialIndex;
 use crate::solver::Deadline;
@@ -1013,7 +1011,13 @@ fn split_columns(pool: &mut Pool, data: &Dataset, g: GroupIdx, w_u: f64) {
         };
         pool.push(kind, cost - w_u * size as f64 + w_s);
     }
-    pool.push(StoredKind::SplitFirst { group: g as u32, row: sigma }, -w_s);
+    pool.push(
+        StoredKind::SplitFirst {
+            group: g as u32,
+            row: sigma,
+        },
+        -w_s,
+    );
     let mut places: Vec<PlaceIdx> = group
         .members
         .iter()
@@ -1026,13 +1030,25 @@ fn split_columns(pool: &mut Pool, data: &Dataset, g: GroupIdx, w_u: f64) {
         pool.capacity_row(data, j);
         let row = pool.row(RowKey::PlaceUsed(g, j), 0.0, false) as u32;
         let room = (data.places()[j].free_places() as usize).min(size) as u32;
-        let coef = if data.places()[j].constellation().is_some() { w_sc } else { w_s };
+        let coef = if data.places()[j].constellation().is_some() {
+            w_sc
+        } else {
+            w_s
+        };
         used.insert(j, (row, pool.stored.len() as u32));
-        let kind = StoredKind::SplitPlace { group: g as u32, place: j as u32, row, room };
+        let kind = StoredKind::SplitPlace {
+            group: g as u32,
+            place: j as u32,
+            row,
+            room,
+        };
         pool.push(kind, coef);
     }
     let mut in_k: HashMap<usize, (u32, u32)> = HashMap::new();
-    for k in places.iter().filter_map(|&j| data.places()[j].constellation()) {
+    for k in places
+        .iter()
+        .filter_map(|&j| data.places()[j].constellation())
+    {
         if in_k.contains_key(&k) {
             continue;
         }
@@ -1061,7 +1077,11 @@ fn split_columns(pool: &mut Pool, data: &Dataset, g: GroupIdx, w_u: f64) {
                 constellation_column,
             });
             let info = (pool.split_info.len() - 1) as u32;
-            let kind = StoredKind::SplitMember { child: i as u32, place: j as u32, info };
+            let kind = StoredKind::SplitMember {
+                child: i as u32,
+                place: j as u32,
+                info,
+            };
             pool.push(kind, pool.pairs.pair_cost(i, j) - w_u);
         }
     }

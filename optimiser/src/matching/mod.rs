@@ -195,9 +195,7 @@ use crate::limits::{self, ErrorClass, InvalidOption};
 use crate::solver::{Deadline, SolveOptions, SolverError};
 
 pub use columns::MAX_ELIGIBLE_PAIRS;
-pub use columns::{
-    child_pairs, count_eligible, eligible_pairs, group_fits_home, Pair, PairTable,
-};
+pub use columns::{child_pairs, count_eligible, eligible_pairs, group_fits_home, Pair, PairTable};
 pub use solution::{
     Assignment, Breakdown, MatchSolution, ModelStats, Progress, SiblingOutcome, SplitGroup,
     SplitMemberPlace, SplitReason, Unplaced, UnplacedReason, TWENTY_MILES_KM,
@@ -536,9 +534,16 @@ fn forced_columns(
 /// A member of a non-strict group fixed at a place: the whole group there
 /// if it fits (its together column), else the member alone there (its
 /// member column and that place's place-used column).
-fn split_forced(pool: &Pool, u: usize, child: usize, place: PlaceIdx) -> Result<Vec<usize>, MatchError> {
+fn split_forced(
+    pool: &Pool,
+    u: usize,
+    child: usize,
+    place: PlaceIdx,
+) -> Result<Vec<usize>, MatchError> {
     let mut cols = pool.unit_columns(u);
-    if let Some(c) = cols.find(|&c| matches!(pool.kind(c), ColumnKind::TogetherSplit { place: p, .. } if p == place)) {
+    if let Some(c) = cols
+        .find(|&c| matches!(pool.kind(c), ColumnKind::TogetherSplit { place: p, .. } if p == place))
+    {
         return Ok(vec![c]);
     }
     let member = pool.unit_columns(u).find(|&c| {

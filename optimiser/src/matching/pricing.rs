@@ -114,7 +114,9 @@ fn greedy_start(pool: &Pool, active: &[usize], forced: &[usize]) -> Vec<f64> {
         let c = active[k];
         let packing = matches!(
             pool.kind(c),
-            ColumnKind::Single { .. } | ColumnKind::Together { .. } | ColumnKind::TogetherSplit { .. }
+            ColumnKind::Single { .. }
+                | ColumnKind::Together { .. }
+                | ColumnKind::TogetherSplit { .. }
         );
         let is_forced = forced.contains(&c);
         // Forced columns always; otherwise packing columns that beat leaving the unit unplaced.
@@ -165,13 +167,18 @@ fn initial(pool: &Pool, units: usize, per_owner: usize, forced: &[usize]) -> Vec
         }
         for c in range {
             let kind = pool.kind(c);
-            let always = matches!(kind, ColumnKind::Spread { .. } | ColumnKind::SplitFirst { .. });
-            let companion = matches!(
+            // A split group's place-used, constellation-used and first-place
+            // columns all start in the model: their rows then have duals, so
+            // pricing charges a member column for the place it would open.
+            let always = matches!(
                 kind,
-                ColumnKind::SplitPlace { .. } | ColumnKind::SplitConstellation { .. }
+                ColumnKind::Spread { .. }
+                    | ColumnKind::SplitFirst { .. }
+                    | ColumnKind::SplitPlace { .. }
+                    | ColumnKind::SplitConstellation { .. }
             );
             let owner = pool.owner(c);
-            if forced.contains(&c) || always || (!companion && taken[owner] < per_owner) {
+            if forced.contains(&c) || always || taken[owner] < per_owner {
                 taken[owner] += 1;
                 active.push(c);
             }

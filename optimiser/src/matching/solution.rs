@@ -253,8 +253,7 @@ pub fn decode(data: &Dataset, pool: &Pool, selected: &[usize]) -> Vec<Option<Pla
             ColumnKind::Single { child, place } | ColumnKind::Member { child, place, .. } => {
                 placement[child] = Some(place)
             }
-            ColumnKind::Together { group, place }
-            | ColumnKind::TogetherSplit { group, place } => {
+            ColumnKind::Together { group, place } | ColumnKind::TogetherSplit { group, place } => {
                 for &i in &data.sibling_groups()[group].members {
                     placement[i] = Some(place);
                 }
@@ -470,7 +469,10 @@ fn unplaced_reasons(
         }
         let pairs = &pool.pairs;
         let reason = if members.iter().any(|&i| pairs.none_eligible(i)) {
-            match members.iter().any(|&i| pairs.none_eligible(i) && excluded_by_home_rules(data, i)) {
+            match members
+                .iter()
+                .any(|&i| pairs.none_eligible(i) && excluded_by_home_rules(data, i))
+            {
                 true => UnplacedReason::ExcludedByHomeRules,
                 false => UnplacedReason::NoEligiblePlace,
             }
@@ -486,9 +488,10 @@ fn unplaced_reasons(
             let (mut fitting, mut roomy) = (false, false);
             for c in pool.unit_columns(u) {
                 let (has_room, fits) = match pool.kind(c) {
-                    ColumnKind::Single { place, .. } => {
-                        (room[place] >= 1, arrival_fits(data, &at[place], &members, place))
-                    }
+                    ColumnKind::Single { place, .. } => (
+                        room[place] >= 1,
+                        arrival_fits(data, &at[place], &members, place),
+                    ),
                     ColumnKind::Together { place, .. } => (
                         room[place] as usize >= members.len(),
                         arrival_fits(data, &at[place], &members, place),
@@ -562,7 +565,8 @@ fn split_groups(
     for (u, unit) in units.iter().enumerate() {
         let Unit::Split(g) = *unit else { continue };
         let group = &data.sibling_groups()[g];
-        let places: BTreeSet<PlaceIdx> = group.members.iter().filter_map(|&i| placement[i]).collect();
+        let places: BTreeSet<PlaceIdx> =
+            group.members.iter().filter_map(|&i| placement[i]).collect();
         let all = group.members.iter().all(|&i| placement[i].is_some());
         let cost = split_cost(data, g, &places);
         let together = places.len() == 1
@@ -602,14 +606,20 @@ fn split_reason(
     let members = &data.sibling_groups()[g].members;
     let mut any_together = false;
     for c in pool.unit_columns(u) {
-        let ColumnKind::TogetherSplit { place: j, .. } = pool.kind(c) else { continue };
+        let ColumnKind::TogetherSplit { place: j, .. } = pool.kind(c) else {
+            continue;
+        };
         any_together = true;
         let own_here = members.iter().filter(|&&i| placement[i] == Some(j)).count();
         if room[j] as usize + own_here < members.len() || !arrival_fits(data, &at[j], members, j) {
             continue;
         }
         // The first open one is the cheapest (the pool lists them cheapest first).
-        let km = |i: ChildIdx, j: PlaceIdx| data.children()[i].anchor.distance_km(&data.places()[j].location);
+        let km = |i: ChildIdx, j: PlaceIdx| {
+            data.children()[i]
+                .anchor
+                .distance_km(&data.places()[j].location)
+        };
         let (mut extra_cost, mut extra_km) = (-cost_of_split, 0.0);
         for &i in members {
             extra_cost += pool.pairs.pair_cost(i, j);
