@@ -125,11 +125,12 @@ pub fn check(data: &Dataset, i: ChildIdx, j: PlaceIdx, km: f64) -> Result<(), In
 
 /// Rule 7: the place takes the child's sex.
 pub fn sex_fits(child: &Child, place: &Place) -> bool {
-    match (place.sex, child.sex) {
-        (SexGroup::Mixed, _) => true,
-        (SexGroup::Boys, Some(Sex::Male)) | (SexGroup::Girls, Some(Sex::Female)) => true,
-        _ => false,
-    }
+    matches!(
+        (place.sex, child.sex),
+        (SexGroup::Mixed, _)
+            | (SexGroup::Boys, Some(Sex::Male))
+            | (SexGroup::Girls, Some(Sex::Female))
+    )
 }
 
 /// Rules 8–10: the child against the home's residents and mix limits.

@@ -866,7 +866,7 @@ fn home_rows(pool: &mut Pool, data: &Dataset) {
         mix_limit_rows(pool, data, j, &kids, &mut entries);
         conflict_rows(pool, data, j, &kids, &mut entries);
     }
-    entries.sort_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
+    entries.sort_by_key(|e| (e.0, e.1, e.2));
     let mut k = 0;
     while k < entries.len() {
         let (i, j) = (entries[k].0, entries[k].1);
