@@ -66,6 +66,8 @@ fn main() {
             sibling_group: None,
             placement: Default::default(),
             max_distance_km: None,
+            sex: None,
+            risks: vec![],
         }],
         sibling_groups: vec![],
         incompatible: vec![],
