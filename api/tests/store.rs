@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use api::store::{
     sha256_hex, JobOutcome, JobStatus, NewDataset, NewJob, NewRun, NewToken, Role, RunFilter,
-    Store, StoreError,
+    RunResult, Store, StoreError,
 };
 use serde_json::{json, Value};
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
@@ -69,7 +69,7 @@ fn new_run(token: &str, scope: &[&str], objective: f64) -> NewRun {
         build_ms: Some(1.5),
         solve_ms: Some(2.5),
         total_ms: 4.25,
-        result: json!({"assignments": [{"child": "CH1", "place": "C7"}]}),
+        result: RunResult::of(&json!({"assignments": [{"child": "CH1", "place": "C7"}]})).unwrap(),
         job_id: None,
     }
 }
@@ -295,7 +295,10 @@ async fn runs_are_recorded_read_back_and_listed_by_authority_overlap() {
     let back = store.run(&r1.id).await.unwrap().unwrap();
     assert_eq!(back, r1);
     assert_eq!(back.params["distance_weight"], 20.0);
-    assert_eq!(back.result["assignments"][0]["place"], "C7");
+    assert_eq!(
+        back.result.to_value().unwrap()["assignments"][0]["place"],
+        "C7"
+    );
     assert_eq!(back.objective, Some(100.0));
     assert_eq!(store.run("run_unknown").await.unwrap(), None);
 

@@ -10,35 +10,51 @@ use optimiser::{brute_force, geography::SpatialIndex};
 
 #[test]
 fn single_child_ranking_is_the_cheapest_eligible_places_in_order() {
+    let mut cut_short = 0;
     for seed in 0..6 {
         let data = generate(&GeneratorSpec::new(seed, 60, 300, 30)).expect("valid");
-        let ranker = Ranker::new(&data);
+        // One shared index, as the HTTP service keeps it: its cached counts
+        // must not depend on the weights or `top` of earlier requests.
+        let places = optimiser::ranking::PlaceIndex::new(&data);
+        let ranker = Ranker::with_places(&data, &places);
         let index = SpatialIndex::new(data.places().iter().map(|p| &p.location));
-        let config = RankConfig {
-            top: 7,
-            ..RankConfig::default()
-        };
-        for (i, child) in data.children().iter().enumerate() {
-            if child.sibling_group.is_some() {
-                continue;
-            }
-            let ranking = ranker.rank(&child.id, &config).expect("ranks");
-            // Exhaustive: every eligible place sorted by (cost, id).
-            let mut all: Vec<(f64, String)> = child_pairs(&data, &index, &Weights::default(), i)
-                .into_iter()
-                .map(|p| (p.cost, data.places()[p.place].id.clone()))
-                .collect();
-            all.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
-            let expected: Vec<&str> = all.iter().take(7).map(|(_, id)| id.as_str()).collect();
-            let got: Vec<&str> = ranking.matches.iter().map(|m| m.option.as_str()).collect();
-            assert_eq!(got, expected, "seed {seed} child {}", child.id);
-            assert_eq!(ranking.options_total, all.len());
-            for m in &ranking.matches {
-                let km = m.placements[0].distance_km;
-                assert!((m.cost - (m.weekly_cost + 10.0 * km)).abs() < 1e-9);
+        for (top, distance) in [(7, 10.0), (1, 0.0), (20, 250.0)] {
+            let weights = Weights {
+                distance,
+                ..Weights::default()
+            };
+            let config = RankConfig {
+                top,
+                weights,
+                ..RankConfig::default()
+            };
+            for (i, child) in data.children().iter().enumerate() {
+                if child.sibling_group.is_some() {
+                    continue;
+                }
+                let ranking = ranker.rank(&child.id, &config).expect("ranks");
+                // Exhaustive: every eligible place sorted by (cost, id).
+                let mut all: Vec<(f64, String)> = child_pairs(&data, &index, &weights, i)
+                    .into_iter()
+                    .map(|p| (p.cost, data.places()[p.place].id.clone()))
+                    .collect();
+                all.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+                let expected: Vec<&str> = all.iter().take(top).map(|(_, id)| id.as_str()).collect();
+                let got: Vec<&str> = ranking.matches.iter().map(|m| m.option.as_str()).collect();
+                assert_eq!(got, expected, "seed {seed} child {} top {top}", child.id);
+                assert_eq!(ranking.options_total, all.len());
+                for m in &ranking.matches {
+                    let km = m.placements[0].distance_km;
+                    assert!((m.cost - (m.weekly_cost + distance * km)).abs() < 1e-9);
+                }
+                cut_short += usize::from(all.len() > top);
             }
         }
     }
+    assert!(
+        cut_short >= 100,
+        "the search was cut short only {cut_short} times"
+    );
 }
 
 #[test]
@@ -153,4 +169,145 @@ fn system_impact_equals_brute_force_with_the_option_fixed() {
         }
     }
     assert!(compared >= 100, "only {compared} options compared");
+}
+
+/// Every option of a sibling group, exhaustively: each place eligible for
+/// every member with a free place for each, and — for `constellation`
+/// groups — each constellation's cheapest assignment of the members to its
+/// households (every combination tried, free places respected) when it uses
+/// at least two households. Sorted by (cost, id).
+fn group_options_exhaustive(data: &Dataset, g: usize, w: &Weights) -> Vec<(f64, String)> {
+    use optimiser::dataset::KeepTogether;
+    use optimiser::eligibility::is_eligible;
+    let group = &data.sibling_groups()[g];
+    let members = &group.members;
+    let cost = |i: usize, j: usize| {
+        let place = &data.places()[j];
+        w.pair_cost(
+            place.weekly_cost,
+            data.children()[i].anchor.distance_km(&place.location),
+        )
+    };
+    let mut all: Vec<(f64, String)> = (0..data.places().len())
+        .filter(|&j| data.places()[j].free_places() as usize >= members.len())
+        .filter(|&j| members.iter().all(|&i| is_eligible(data, i, j)))
+        .map(|j| {
+            let c = members.iter().map(|&i| cost(i, j)).sum();
+            (c, data.places()[j].id.clone())
+        })
+        .collect();
+    if group.keep_together == KeepTogether::Constellation {
+        for c in data.constellations() {
+            // Depth-first over every member's eligible households.
+            let mut best: Option<(f64, usize)> = None;
+            let mut chosen: Vec<usize> = Vec::new();
+            fn walk(
+                k: usize,
+                members: &[usize],
+                households: &[usize],
+                data: &Dataset,
+                cost: &dyn Fn(usize, usize) -> f64,
+                chosen: &mut Vec<usize>,
+                best: &mut Option<(f64, usize)>,
+            ) {
+                if k == members.len() {
+                    let total: f64 = members
+                        .iter()
+                        .zip(chosen.iter())
+                        .map(|(&i, &j)| cost(i, j))
+                        .sum();
+                    let mut distinct = chosen.clone();
+                    distinct.sort_unstable();
+                    distinct.dedup();
+                    if best.is_none_or(|(b, _)| total < b - 1e-9) {
+                        *best = Some((total, distinct.len()));
+                    }
+                    return;
+                }
+                for &j in households {
+                    let used = chosen.iter().filter(|&&x| x == j).count();
+                    if used < data.places()[j].free_places() as usize
+                        && optimiser::eligibility::is_eligible(data, members[k], j)
+                    {
+                        chosen.push(j);
+                        walk(k + 1, members, households, data, cost, chosen, best);
+                        chosen.pop();
+                    }
+                }
+            }
+            walk(
+                0,
+                members,
+                &c.households,
+                data,
+                &cost,
+                &mut chosen,
+                &mut best,
+            );
+            if let Some((total, distinct)) = best {
+                if distinct >= 2 {
+                    all.push((total, c.id.clone()));
+                }
+            }
+        }
+    }
+    all.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+    all
+}
+
+#[test]
+fn group_ranking_is_the_cheapest_options_of_exhaustive_search() {
+    let mut groups_compared = 0;
+    let mut bound_stopped = 0;
+    for seed in 0..8 {
+        let data = generate(&GeneratorSpec::new(seed, 80, 300, 30)).expect("valid");
+        // One shared index, as the HTTP service keeps it: its cached counts
+        // must not depend on the weights or `top` of earlier requests.
+        let places = optimiser::ranking::PlaceIndex::new(&data);
+        let ranker = Ranker::with_places(&data, &places);
+        for (g, group) in data.sibling_groups().iter().enumerate() {
+            if group.members.len() < 2
+                || group.keep_together == optimiser::dataset::KeepTogether::None
+            {
+                continue;
+            }
+            for (top, distance) in [(3, 10.0), (1, 0.0), (25, 250.0), (5, 10.0)] {
+                let weights = Weights {
+                    distance,
+                    ..Weights::default()
+                };
+                let config = RankConfig {
+                    top,
+                    weights,
+                    ..RankConfig::default()
+                };
+                let child = &data.children()[group.members[0]].id;
+                let ranking = ranker.rank(child, &config).expect("ranks");
+                let all = group_options_exhaustive(&data, g, &weights);
+                assert_eq!(
+                    ranking.options_total,
+                    all.len(),
+                    "seed {seed} group {}",
+                    group.id
+                );
+                assert_eq!(ranking.matches.len(), all.len().min(top));
+                for (m, (cost, id)) in ranking.matches.iter().zip(&all) {
+                    assert_eq!(&m.option, id, "seed {seed} group {} top {top}", group.id);
+                    assert!((m.cost - cost).abs() < 1e-6 * cost.max(1.0));
+                }
+                if all.len() > top {
+                    bound_stopped += 1;
+                }
+            }
+            groups_compared += 1;
+        }
+    }
+    assert!(
+        groups_compared >= 20,
+        "only {groups_compared} groups compared"
+    );
+    assert!(
+        bound_stopped >= 20,
+        "the bounded search was cut short only {bound_stopped} times"
+    );
 }

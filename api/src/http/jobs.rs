@@ -22,7 +22,7 @@ use crate::error::ApiError;
 use crate::render::table::name as status_name;
 use crate::service::reports::Scope;
 use crate::service::{self, requests};
-use crate::store::{JobOutcome, JobRecord, JobStatus, NewRun, Role};
+use crate::store::{JobOutcome, JobRecord, JobStatus, NewRun, Role, RunResult};
 
 /// A job as the API shows it.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -329,10 +329,10 @@ async fn execute(state: &AppState, job: JobRecord) -> Result<(), ApiError> {
             build_ms: facts.as_ref().and_then(|f| f.build_ms),
             solve_ms: facts.as_ref().and_then(|f| f.solve_ms),
             total_ms,
-            result: match &result {
-                Ok(v) => v.clone(),
-                Err(_) => error_doc.clone().unwrap_or(Value::Null),
-            },
+            result: RunResult::of(match &result {
+                Ok(v) => v,
+                Err(_) => error_doc.as_ref().unwrap_or(&Value::Null),
+            })?,
             job_id: Some(job.id.clone()),
         },
     )

@@ -11,7 +11,7 @@ use super::auth::{Action, Caller};
 use super::body;
 use super::state::AppState;
 use crate::error::ApiError;
-use crate::store::{NewRun, RunFilter, RunRecord, RunSummary};
+use crate::store::{NewRun, RunFilter, RunRecord, RunResult, RunSummary};
 
 /// Records a run; returns its id.
 pub(crate) async fn record(state: &AppState, run: NewRun) -> Result<String, ApiError> {
@@ -56,7 +56,7 @@ pub struct RunView {
     /// The result as returned (only when one run is read).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
-    pub result: Option<Value>,
+    pub result: Option<RunResult>,
 }
 
 impl From<RunSummary> for RunView {
@@ -85,7 +85,7 @@ impl From<RunSummary> for RunView {
 impl From<RunRecord> for RunView {
     fn from(mut r: RunRecord) -> Self {
         let params = std::mem::take(&mut r.params);
-        let result = std::mem::take(&mut r.result);
+        let result = r.result.clone();
         RunView {
             params: Some(params),
             result: Some(result),

@@ -25,7 +25,7 @@ use crate::service::{
         DEFAULT_TOP,
     },
 };
-use crate::store::{NewJob, NewRun};
+use crate::store::{NewJob, NewRun, RunResult};
 
 /// `?top=&system=&version=` and the solve options of a ranked match.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -129,9 +129,9 @@ pub async fn matches(
         }
     };
     state.metrics().solve("rank", "ok", total_ms / 1000.0);
-    // Serialised once for the answer; the run keeps the value itself.
-    let body = serde_json::to_vec(&report)?;
-    let result = serde_json::to_value(&report)?;
+    // Serialised once: the answer and the run's record are the same text.
+    let result = RunResult::of(&report)?;
+    let body = result.get().as_bytes().to_vec();
     let run = record(
         &state,
         NewRun {

@@ -86,12 +86,13 @@ pub(super) const ERASE_DATASET_BODIES: &str =
 
 // ------------------------------------------------------------------ runs
 
-pub(super) const INSERT_RUN: &str = "INSERT INTO runs \
+/// Followed by one `(…)` of 18 values per run (`QueryBuilder::push_values`).
+pub(super) const INSERT_RUNS: &str = "INSERT INTO runs \
      (id, at, token_id, role, scope, kind, dataset_id, dataset_version, input_sha256, params, \
-      status, objective, gap, build_ms, solve_ms, total_ms, result, job_id) \
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      status, objective, gap, build_ms, solve_ms, total_ms, result, job_id) ";
 
-pub(super) const INSERT_RUN_SCOPE: &str = "INSERT INTO run_scope (run_id, authority) VALUES (?, ?)";
+/// Followed by one `(run_id, authority)` per scope row.
+pub(super) const INSERT_RUN_SCOPES: &str = "INSERT INTO run_scope (run_id, authority) ";
 
 macro_rules! run_summary_columns {
     () => {
