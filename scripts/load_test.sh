@@ -17,6 +17,8 @@ BIN=target/debug/placement
 WORK="$(mktemp -d)"
 trap 'kill "${SERVER:-0}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 secret() { grep -o 'plc_[0-9a-f]*' ; }
+# A run with any answer other than 200 measured something else: stop.
+no_errors() { if grep -q "Non-2xx" "$WORK/wrk.txt"; then echo "error answers in the run above" >&2; exit 1; fi; }
 PLACEMENT=$("$BIN" token create --role placement --authority E06000044 --db "$WORK/db" 2>&1 | secret)
 ADMIN=$("$BIN" token create --role admin --db "$WORK/db" 2>&1 | secret)
 
@@ -52,10 +54,12 @@ ROTATE=(-s scripts/rotate_children.lua "$BASE" -- "$PREFIX" "$WORK/children.txt"
 ) &
 BATCH=$!
 echo "== ranked matches, 50 connections, ${SECONDS_PER_RUN} s, batch jobs running =="
-wrk -t2 -c50 -d"${SECONDS_PER_RUN}s" --latency -H "Authorization: Bearer $PLACEMENT" "${ROTATE[@]}"
+wrk -t2 -c50 -d"${SECONDS_PER_RUN}s" --latency -H "Authorization: Bearer $PLACEMENT" "${ROTATE[@]}" | tee "$WORK/wrk.txt"
+no_errors
 wait $BATCH || true
 echo "== ranked matches, 8 connections, ${SECONDS_PER_RUN} s, no batch jobs =="
-wrk -t2 -c8 -d"${SECONDS_PER_RUN}s" --latency -H "Authorization: Bearer $PLACEMENT" "${ROTATE[@]}"
+wrk -t2 -c8 -d"${SECONDS_PER_RUN}s" --latency -H "Authorization: Bearer $PLACEMENT" "${ROTATE[@]}" | tee "$WORK/wrk.txt"
+no_errors
 echo "== /healthz, 50 connections, ${SECONDS_PER_RUN} s =="
 wrk -t2 -c50 -d"${SECONDS_PER_RUN}s" --latency "$BASE/healthz"
 echo "memory at the end: $(grep VmRSS /proc/$SERVER/status | awk '{print $2/1024 " MiB"}')"

@@ -149,16 +149,29 @@ impl PlaceIndex {
 /// eligible for every one of them, each member's distance to it.
 fn takes_all(data: &Dataset, members: &[ChildIdx], j: PlaceIdx) -> Option<Vec<f64>> {
     let place = &data.places()[j];
-    if (place.free_places() as usize) < members.len() {
+    if (place.free_places() as usize) < members.len()
+        || !members
+            .iter()
+            .all(|&i| eligible_at_some_distance(data, i, j))
+    {
         return None;
     }
     members
         .iter()
         .map(|&i| {
-            let km = data.children()[i].anchor.distance_km(&place.location);
-            eligibility::check(data, i, j, km).ok().map(|_| km)
+            let child = &data.children()[i];
+            let km = child.anchor.distance_km(&place.location);
+            eligibility::within_limit(child, km).then_some(km)
         })
         .collect()
+}
+
+/// Whether child `i` passes every rule for place `j` but the distance limit:
+/// the distance rule holds at 0 km, so `check(…, 0.0)` tests the others,
+/// and a place passing it is eligible exactly when it is within the limit.
+/// The haversine distance is then computed only for those places.
+fn eligible_at_some_distance(data: &Dataset, i: ChildIdx, j: PlaceIdx) -> bool {
+    eligibility::check(data, i, j, 0.0).is_ok()
 }
 
 /// The best `top` candidates so far, cheapest first (ties by id).
@@ -187,20 +200,19 @@ impl Best {
 /// Searches `shard` nearest-first from `from` (see the module doc):
 /// `bound(km)` is a lower bound on the cost of any option at distance `km`
 /// or more, `limit` the distance past which nothing is eligible, and
-/// `option(j, km)` the option at place `j`, if it is one.
+/// `option(j)` the option at place `j`, if it is one. Distances for the
+/// bound and limit come from the index (see
+/// [`SpatialIndex::nearest_with_km`]); `option` computes the exact ones.
 fn search(
-    data: &Dataset,
     shard: &Shard,
     from: &Location,
     limit: Option<f64>,
     bound: impl Fn(f64) -> f64,
-    mut option: impl FnMut(PlaceIdx, f64) -> Option<Candidate>,
+    mut option: impl FnMut(PlaceIdx) -> Option<Candidate>,
     best: &mut Best,
 ) {
-    for k in shard.index.nearest(from) {
-        let j = shard.ids[k];
-        let km = from.distance_km(&data.places()[j].location);
-        if limit.is_some_and(|l| km > l) {
+    for (k, km) in shard.index.nearest_with_km(from) {
+        if limit.is_some_and(|l| km - BOUND_SLACK_KM > l) {
             break;
         }
         if best
@@ -209,7 +221,7 @@ fn search(
         {
             break;
         }
-        if let Some(c) = option(j, km) {
+        if let Some(c) = option(shard.ids[k]) {
             best.offer(c);
         }
     }
@@ -221,8 +233,14 @@ impl Ranker<'_> {
         let data = self.data;
         let child = &data.children()[i];
         let w = config.weights;
-        let option = |j: PlaceIdx, km: f64| {
-            eligibility::check(data, i, j, km).ok()?;
+        let option = |j: PlaceIdx| {
+            if !eligible_at_some_distance(data, i, j) {
+                return None;
+            }
+            let km = child.anchor.distance_km(&data.places()[j].location);
+            if !eligibility::within_limit(child, km) {
+                return None;
+            }
             Some(Candidate {
                 cost: w.pair_cost(data.places()[j].weekly_cost, km),
                 id: data.places()[j].id.clone(),
@@ -238,7 +256,6 @@ impl Ranker<'_> {
         for shard in self.places.shards(child.placement) {
             let bound = |km: f64| shard.min_weekly_cost + w.distance * km;
             search(
-                data,
                 shard,
                 &child.anchor,
                 child.max_distance_km,
@@ -248,8 +265,7 @@ impl Ranker<'_> {
             );
         }
         for &j in &self.places.kinship {
-            let km = child.anchor.distance_km(&data.places()[j].location);
-            if let Some(c) = option(j, km) {
+            if let Some(c) = option(j) {
                 best.offer(c);
             }
         }
@@ -286,7 +302,7 @@ impl Ranker<'_> {
             .iter()
             .map(|&i| first.anchor.distance_km(&data.children()[i].anchor))
             .collect();
-        let option = |j: PlaceIdx, _km: f64| {
+        let option = |j: PlaceIdx| {
             let kms = takes_all(data, members, j)?;
             let weekly = data.places()[j].weekly_cost;
             Some(Candidate {
@@ -311,7 +327,6 @@ impl Ranker<'_> {
                 n * shard.min_weekly_cost + w.distance * reach
             };
             search(
-                data,
                 shard,
                 &first.anchor,
                 first.max_distance_km,
@@ -321,7 +336,7 @@ impl Ranker<'_> {
             );
         }
         for &j in &self.places.kinship {
-            if let Some(c) = option(j, 0.0) {
+            if let Some(c) = option(j) {
                 best.offer(c);
             }
         }
