@@ -286,6 +286,21 @@ async fn ranked_matches_are_scoped_to_the_callers_children() {
         .get(&t.placement_other, &format!("/v1/runs/{run_id}"))
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+    // Newer runs the caller may not see do not use up its `limit`.
+    for _ in 0..3 {
+        let (status, _) = server
+            .get(
+                &t.admin,
+                &format!("/v1/datasets/{id}/children/{theirs}/matches"),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    let (_, newest) = server.get(&t.placement, "/v1/runs?limit=1").await;
+    assert_eq!(newest[0]["id"], run_id, "{newest}");
+    let (_, all) = server.get(&t.admin, "/v1/runs?limit=2").await;
+    assert_eq!(all.as_array().map(Vec::len), Some(2));
+    assert_ne!(all[0]["id"], run_id);
     server.stop().await;
 }
 

@@ -347,6 +347,37 @@ async fn runs_are_recorded_read_back_and_listed_by_authority_overlap() {
         ids(store.list_runs(&one).await.unwrap()),
         vec![r3.id.clone()]
     );
+    // Within: a run's whole scope among the authorities (what a caller with
+    // them may read); applied before the limit.
+    let within = |a: &[&str], limit: Option<u32>| RunFilter {
+        within: Some(a.iter().map(|s| s.to_string()).collect()),
+        limit,
+        ..RunFilter::default()
+    };
+    assert!(store
+        .list_runs(&within(&["E06000044"], None))
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        ids(store
+            .list_runs(&within(&["E06000045", "E06000044"], None))
+            .await
+            .unwrap()),
+        vec![r1.id.clone()]
+    );
+    assert_eq!(
+        ids(store
+            .list_runs(&within(&["E10000014", "E06000044", "E06000045"], Some(1)))
+            .await
+            .unwrap()),
+        vec![r2.id.clone()]
+    );
+    assert!(store
+        .list_runs(&within(&[], None))
+        .await
+        .unwrap()
+        .is_empty());
 
     let mut bad = new_run("tok_a", &[], 1.0);
     bad.total_ms = f64::NAN;

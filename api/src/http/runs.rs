@@ -11,6 +11,7 @@ use super::auth::{Action, Caller};
 use super::body;
 use super::state::AppState;
 use crate::error::ApiError;
+use crate::service::reports::Scope;
 use crate::store::{NewRun, RunFilter, RunRecord, RunResult, RunSummary};
 
 /// Records a run; returns its id.
@@ -122,9 +123,15 @@ pub async fn list(
             "limit must be between 1 and 1000, got {limit}"
         )));
     }
+    // The scope rule of `Caller::sees_record`, applied by the store before
+    // the limit, so a caller gets up to `limit` runs it may read.
     let filter = RunFilter {
         token_id: None,
         authorities: None,
+        within: match caller.scope() {
+            Scope::All => None,
+            Scope::Authorities(_) => Some(caller.authorities()),
+        },
         limit: Some(limit),
     };
     let runs = state.store().list_runs(&filter).await?;

@@ -200,6 +200,10 @@ pub struct RunFilter {
     /// Only runs whose scope shares at least one authority with these
     /// (an empty list matches nothing).
     pub authorities: Option<Vec<String>>,
+    /// Only runs whose scope is not empty and lies within these authorities
+    /// (every authority of the run is one of them): what a caller with
+    /// these authorities may read. An empty list matches nothing.
+    pub within: Option<Vec<String>>,
     /// At most this many (default and cap [`MAX_RUN_LIST`]).
     pub limit: Option<u32>,
 }
@@ -399,6 +403,17 @@ impl Store {
                 list.push_bind(a.clone());
             }
             q.push(sql::RUNS_IN_SCOPE_END);
+        }
+        if let Some(authorities) = &filter.within {
+            if authorities.is_empty() {
+                return Ok(Vec::new());
+            }
+            q.push(sql::RUNS_WITHIN);
+            let mut list = q.separated(", ");
+            for a in unique(authorities) {
+                list.push_bind(a.clone());
+            }
+            q.push(sql::RUNS_WITHIN_END);
         }
         q.push(sql::RUNS_ORDER_LIMIT).push_bind(i64::from(limit));
         let rows = q.build().fetch_all(&self.pool).await?;
