@@ -641,6 +641,54 @@ async fn a_job_running_when_the_process_died_is_run_again() {
 }
 
 #[tokio::test]
+async fn a_job_the_server_stopped_under_three_times_fails_and_is_recorded() {
+    use api::http::jobs::MAX_JOB_ATTEMPTS;
+    let (_dir, db) = temp_db();
+    let t = tokens(&db).await;
+    let server = Server::start(&db, false).await;
+    let (_, created) = server
+        .post(&t.commissioner, "/v1/datasets", &dataset())
+        .await;
+    let id = created["id"].as_str().expect("id").to_string();
+    let (_, job) = server
+        .post(
+            &t.commissioner,
+            &format!("/v1/datasets/{id}/match"),
+            &json!({}),
+        )
+        .await;
+    let job_id = job["id"].as_str().expect("id").to_string();
+    server.stop().await;
+    // Started, and the process died, as often as allowed.
+    let store = Store::open(&db).await.expect("store");
+    for attempt in 1..=MAX_JOB_ATTEMPTS {
+        let claimed = store.claim_next_job().await.expect("claim").expect("a job");
+        assert_eq!(
+            (claimed.id.as_str(), claimed.attempts),
+            (job_id.as_str(), attempt)
+        );
+        assert_eq!(store.requeue_interrupted_jobs().await.expect("requeue"), 1);
+    }
+    store.close().await;
+    let server = Server::start(&db, true).await;
+    let failed = wait_for_job(&server, &t.commissioner, &job_id).await;
+    assert_eq!(failed["status"], "failed", "{failed}");
+    assert_eq!(failed["error"]["class"], "resource_limit", "{failed}");
+    assert!(
+        failed["error"]["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains(&format!("stopped {MAX_JOB_ATTEMPTS} times"))),
+        "{failed}"
+    );
+    let run = failed["run_id"].as_str().expect("the failure is recorded");
+    let (_, run) = server
+        .get(&t.commissioner, &format!("/v1/runs/{run}"))
+        .await;
+    assert_eq!(run["status"], "error", "{run}");
+    server.stop().await;
+}
+
+#[tokio::test]
 async fn a_dataset_uploads_as_csv_tables_and_problems_name_file_and_line() {
     let (_dir, db) = temp_db();
     let t = tokens(&db).await;
@@ -703,5 +751,80 @@ async fn a_dataset_uploads_as_csv_tables_and_problems_name_file_and_line() {
     assert_eq!(p["file"], "carers.csv", "{problem}");
     assert_eq!(p["location"], "line 3", "{problem}");
     assert_eq!(p["field"], "places", "{problem}");
+    server.stop().await;
+}
+
+/// A job seen running, cancelled while it runs (its result is then
+/// discarded, but the solve is still recorded as a run), and the next job
+/// queued behind it until the one worker is free.
+#[tokio::test]
+async fn a_running_job_is_seen_running_and_can_be_cancelled() {
+    let (_dir, db) = temp_db();
+    let t = tokens(&db).await;
+    let server = Server::start(&db, true).await;
+    // Large enough that batch placement is not proven optimal within its
+    // 2-second limit on any machine, so it holds the worker for 2 seconds.
+    let raw = generate_raw(&GeneratorSpec::new(3, 1500, 5000, 300));
+    let data = serde_json::to_value(raw).expect("json");
+    let (status, created) = server.post(&t.admin, "/v1/datasets", &data).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_str().expect("id");
+    let submit = async || {
+        let (status, job) = server
+            .post(
+                &t.admin,
+                &format!("/v1/datasets/{id}/match"),
+                &json!({"time_limit": 2}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{job}");
+        job["id"].as_str().expect("job id").to_string()
+    };
+    let first = submit().await;
+    let second = submit().await;
+    let mut seen = None;
+    for _ in 0..3000 {
+        let (_, job) = server.get(&t.admin, &format!("/v1/jobs/{first}")).await;
+        match job["status"].as_str() {
+            Some("queued") => tokio::time::sleep(std::time::Duration::from_millis(10)).await,
+            _ => {
+                seen = Some(job);
+                break;
+            }
+        }
+    }
+    let running = seen.expect("the job left the queue within 30 s");
+    assert_eq!(running["status"], "running", "{running}");
+    assert!(running["started_at"].is_i64(), "{running}");
+    assert!(running["finished_at"].is_null() && running["result"].is_null());
+    let (_, waiting) = server.get(&t.admin, &format!("/v1/jobs/{second}")).await;
+    assert_eq!(waiting["status"], "queued", "one worker: {waiting}");
+    // Cancelled at once, while the solve goes on.
+    let r = server
+        .client
+        .delete(server.url(&format!("/v1/jobs/{first}")))
+        .bearer_auth(&t.admin)
+        .send()
+        .await
+        .expect("delete");
+    let (status, cancelled) = decode(r).await;
+    assert_eq!(status, StatusCode::OK, "{cancelled}");
+    assert_eq!(cancelled["status"], "cancelled");
+    // The second job runs once the first solve ends; the first stays
+    // cancelled, without a result, and its solve is recorded as a run.
+    let done = wait_for_job(&server, &t.admin, &second).await;
+    assert_eq!(done["status"], "done", "{done}");
+    let (_, first_after) = server.get(&t.admin, &format!("/v1/jobs/{first}")).await;
+    assert_eq!(first_after["status"], "cancelled", "{first_after}");
+    assert!(first_after["result"].is_null());
+    let (_, runs) = server.get(&t.admin, "/v1/runs").await;
+    let jobs_run: Vec<&Value> = runs
+        .as_array()
+        .expect("runs")
+        .iter()
+        .map(|r| &r["job_id"])
+        .collect();
+    assert!(jobs_run.contains(&&json!(first)), "{runs}");
+    assert!(jobs_run.contains(&&json!(second)), "{runs}");
     server.stop().await;
 }
