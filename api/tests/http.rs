@@ -615,20 +615,7 @@ async fn a_full_solve_queue_answers_503_with_retry_after() {
 async fn a_job_running_when_the_process_died_is_run_again() {
     let (_dir, db) = temp_db();
     let t = tokens(&db).await;
-    let server = Server::start(&db, false).await;
-    let (_, created) = server
-        .post(&t.commissioner, "/v1/datasets", &dataset())
-        .await;
-    let id = created["id"].as_str().expect("id").to_string();
-    let (_, job) = server
-        .post(
-            &t.commissioner,
-            &format!("/v1/datasets/{id}/match"),
-            &json!({}),
-        )
-        .await;
-    let job_id = job["id"].as_str().expect("id").to_string();
-    server.stop().await;
+    let job_id = queued_match_job(&db, &t).await;
     // A worker claimed it, then the process died before it finished.
     let store = Store::open(&db).await.expect("store");
     let claimed = store.claim_next_job().await.expect("claim").expect("a job");
@@ -645,20 +632,7 @@ async fn a_job_the_server_stopped_under_three_times_fails_and_is_recorded() {
     use api::http::jobs::MAX_JOB_ATTEMPTS;
     let (_dir, db) = temp_db();
     let t = tokens(&db).await;
-    let server = Server::start(&db, false).await;
-    let (_, created) = server
-        .post(&t.commissioner, "/v1/datasets", &dataset())
-        .await;
-    let id = created["id"].as_str().expect("id").to_string();
-    let (_, job) = server
-        .post(
-            &t.commissioner,
-            &format!("/v1/datasets/{id}/match"),
-            &json!({}),
-        )
-        .await;
-    let job_id = job["id"].as_str().expect("id").to_string();
-    server.stop().await;
+    let job_id = queued_match_job(&db, &t).await;
     // Started, and the process died, as often as allowed.
     let store = Store::open(&db).await.expect("store");
     for attempt in 1..=MAX_JOB_ATTEMPTS {

@@ -24,7 +24,7 @@ use std::sync::OnceLock;
 
 use super::{Candidate, RankConfig, Ranker};
 use crate::dataset::{
-    ChildIdx, Dataset, GroupIdx, KeepTogether, PlaceIdx, PlaceKind, PlacementKind, Provider,
+    Child, ChildIdx, Dataset, GroupIdx, KeepTogether, PlaceIdx, PlaceKind, PlacementKind, Provider,
 };
 use crate::eligibility;
 use crate::geography::{Location, SpatialIndex};
@@ -253,23 +253,32 @@ impl Ranker<'_> {
             top: config.top,
             list: Vec::new(),
         };
+        let bound = |shard: &Shard, km: f64| shard.min_weekly_cost + w.distance * km;
+        self.search_all(child, bound, option, &mut best);
+        (best.list, self.places.eligible_count(data, i))
+    }
+
+    /// Searches every shard that can hold a place for `child` (placed as
+    /// its `placement`) from its anchor, up to its distance limit, then the
+    /// kinship carers: `bound(shard, km)` bounds the cost of any option at
+    /// `km` or more in `shard`, `option(j)` is the option at place `j`.
+    fn search_all(
+        &self,
+        child: &Child,
+        bound: impl Fn(&Shard, f64) -> f64,
+        option: impl Fn(PlaceIdx) -> Option<Candidate>,
+        best: &mut Best,
+    ) {
         for shard in self.places.shards(child.placement) {
-            let bound = |km: f64| shard.min_weekly_cost + w.distance * km;
-            search(
-                shard,
-                &child.anchor,
-                child.max_distance_km,
-                bound,
-                option,
-                &mut best,
-            );
+            let anchor = &child.anchor;
+            let limit = child.max_distance_km;
+            search(shard, anchor, limit, |km| bound(shard, km), &option, best);
         }
         for &j in &self.places.kinship {
             if let Some(c) = option(j) {
                 best.offer(c);
             }
         }
-        (best.list, self.places.eligible_count(data, i))
     }
 
     /// A group's options: the places that take every member and, for
@@ -321,25 +330,11 @@ impl Ranker<'_> {
             list: Vec::new(),
         };
         let n = members.len() as f64;
-        for shard in self.places.shards(first.placement) {
-            let bound = |d: f64| {
-                let reach: f64 = offsets.iter().map(|o| (d - o).max(0.0)).sum();
-                n * shard.min_weekly_cost + w.distance * reach
-            };
-            search(
-                shard,
-                &first.anchor,
-                first.max_distance_km,
-                bound,
-                option,
-                &mut best,
-            );
-        }
-        for &j in &self.places.kinship {
-            if let Some(c) = option(j) {
-                best.offer(c);
-            }
-        }
+        let bound = |shard: &Shard, d: f64| {
+            let reach: f64 = offsets.iter().map(|o| (d - o).max(0.0)).sum();
+            n * shard.min_weekly_cost + w.distance * reach
+        };
+        self.search_all(first, bound, option, &mut best);
         best.list
     }
 
