@@ -56,7 +56,7 @@ impl TrueRates {
         TrueRates {
             entry_per_month: age.map(|s| s * per_month),
             need_shares: [0.595, 0.03, 0.03, 0.08, 0.13, 0.01, 0.005, 0.12],
-            exit_base: [0.030, 0.035, 0.022, 0.014, 0.020],
+            exit_base: [0.040, 0.045, 0.030, 0.019, 0.027],
             exit_kind_factor: [1.3, 0.8, 0.7, 2.0, 0.8, 1.2, 2.5],
             exit_tic_factor: [1.6, 1.0, 0.6],
             moves: [0.015, 0.025, 0.025, 0.15, 0.04, 0.035, 0.03],
