@@ -54,11 +54,23 @@ pub fn rates_table(r: &RatesReport) -> String {
             x.header_rows, x.episode_rows, x.first_date, x.last_date
         );
     }
-    let _ = writeln!(
-        o,
-        "Children looked after in the window: {} (periods seen from their middle: {})",
-        rates.children, rates.left_truncated_periods
-    );
+    match rates.source {
+        RatesSource::Ssda903 => {
+            let _ = writeln!(
+                o,
+                "Children looked after in the window: {} (periods seen from their middle: {})",
+                rates.children, rates.left_truncated_periods
+            );
+        }
+        RatesSource::DfeAggregate => {
+            let _ = writeln!(
+                o,
+                "Children looked after on 31 March {}: {}",
+                &r.window_end[..4],
+                rates.children
+            );
+        }
+    }
 
     let _ = writeln!(o, "\nEntries per month (events / months of window)");
     let mut t = Table::new(&[

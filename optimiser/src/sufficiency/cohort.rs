@@ -100,7 +100,7 @@ pub fn cohort_at(
         let Some(i) = h
             .episodes
             .iter()
-            .position(|e| e.start <= at && e.end.map_or(true, |end| end > at))
+            .position(|e| e.start <= at && e.end.is_none_or(|end| end > at))
         else {
             continue;
         };

@@ -8,7 +8,9 @@
 //!   count when the one before is not published) times 12 child-months.
 //! - Entry rate per month: children starting to be looked after over 12
 //!   months a year.
-//! - Exit hazard: children ceasing to be looked after over the exposure.
+//! - Exit hazard: children ceasing to be looked after, less those estimated
+//!   to leave at 18 (below; they are counted apart, as from an extract),
+//!   over the exposure.
 //! - Move hazard: placement changes in the year (`Total placements
 //!   changing`) over the exposure.
 //! - Leaving at 18: half of the children aged 16 and over at 31 March are
@@ -131,7 +133,7 @@ impl Rates {
                 age_band: None,
                 kind: None,
                 time_in_care: None,
-                estimate: Entry::new(ceases, exposure),
+                estimate: Entry::new((ceases - turning_18).max(0.0), exposure),
             }],
             moves: if move_exposure > 0.0 {
                 vec![MoveHazard {

@@ -59,7 +59,8 @@
 //!   and how many of them stay put with their foster carers (`REC` `E17`).
 //!
 //! Standard error of a hazard `h = d / E` is about `sqrt(d) / E` (Poisson);
-//! the tests check recovery of known rates within four standard errors.
+//! the tests check recovery of known rates within five standard errors
+//! (a Bonferroni bound over the ~120 cells checked at once).
 
 mod cohort;
 mod dfe;

