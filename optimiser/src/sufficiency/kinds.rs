@@ -7,14 +7,19 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "snake_case")]
 pub enum AgeBand {
     /// Under 1 (0–11 months).
+    #[serde(rename = "under_1")]
     Under1,
     /// 1 to 4 years (12–59 months).
+    #[serde(rename = "1_to_4")]
     Age1To4,
     /// 5 to 9 years (60–119 months).
+    #[serde(rename = "5_to_9")]
     Age5To9,
     /// 10 to 15 years (120–191 months).
+    #[serde(rename = "10_to_15")]
     Age10To15,
     /// 16 and 17 years (192 months and over).
+    #[serde(rename = "16_to_17")]
     Age16To17,
 }
 
@@ -82,10 +87,13 @@ impl AgeBand {
 #[serde(rename_all = "snake_case")]
 pub enum TimeInCareBand {
     /// Under 6 months.
+    #[serde(rename = "under_6_months")]
     Under6Months,
     /// 6 to 23 months.
+    #[serde(rename = "6_to_23_months")]
     Months6To23,
     /// 24 months and over.
+    #[serde(rename = "24_months_plus")]
     Months24Plus,
 }
 
