@@ -492,19 +492,8 @@ async fn the_served_openapi_document_is_the_committed_one() {
 async fn a_job_whose_dataset_was_deleted_fails_with_a_problem_and_is_recorded() {
     let (_dir, db) = temp_db();
     let t = tokens(&db).await;
+    let (id, job_id) = queued_match_job(&db, &t).await;
     let server = Server::start(&db, false).await;
-    let (_, created) = server
-        .post(&t.commissioner, "/v1/datasets", &dataset())
-        .await;
-    let id = created["id"].as_str().expect("id").to_string();
-    let (status, job) = server
-        .post(
-            &t.commissioner,
-            &format!("/v1/datasets/{id}/match"),
-            &json!({}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::ACCEPTED);
     let r = server
         .client
         .delete(server.url(&format!("/v1/datasets/{id}")))
@@ -515,7 +504,7 @@ async fn a_job_whose_dataset_was_deleted_fails_with_a_problem_and_is_recorded() 
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
     server.stop().await;
     let server = Server::start(&db, true).await;
-    let failed = wait_for_job(&server, &t.commissioner, job["id"].as_str().expect("id")).await;
+    let failed = wait_for_job(&server, &t.commissioner, &job_id).await;
     assert_eq!(failed["status"], "failed", "{failed}");
     assert_eq!(failed["error"]["status"], 404, "{failed}");
     assert_eq!(failed["error"]["class"], "not_found", "{failed}");
@@ -615,7 +604,7 @@ async fn a_full_solve_queue_answers_503_with_retry_after() {
 async fn a_job_running_when_the_process_died_is_run_again() {
     let (_dir, db) = temp_db();
     let t = tokens(&db).await;
-    let job_id = queued_match_job(&db, &t).await;
+    let (_, job_id) = queued_match_job(&db, &t).await;
     // A worker claimed it, then the process died before it finished.
     let store = Store::open(&db).await.expect("store");
     let claimed = store.claim_next_job().await.expect("claim").expect("a job");
@@ -632,7 +621,7 @@ async fn a_job_the_server_stopped_under_three_times_fails_and_is_recorded() {
     use api::http::jobs::MAX_JOB_ATTEMPTS;
     let (_dir, db) = temp_db();
     let t = tokens(&db).await;
-    let job_id = queued_match_job(&db, &t).await;
+    let (_, job_id) = queued_match_job(&db, &t).await;
     // Started, and the process died, as often as allowed.
     let store = Store::open(&db).await.expect("store");
     for attempt in 1..=MAX_JOB_ATTEMPTS {

@@ -31,6 +31,22 @@ use crate::error::{ApiError, Problem};
 /// Default window length when none is given: three years.
 pub const DEFAULT_WINDOW_MONTHS: i64 = 36;
 
+/// The Episodes columns the reader requires, in export order.
+pub const EPISODES_REQUIRED: [&str; 9] = [
+    "CHILD",
+    "DECOM",
+    "RNE",
+    "LS",
+    "CIN",
+    "PLACE",
+    "PLACE_PROVIDER",
+    "DEC",
+    "REC",
+];
+
+/// The Episodes columns the reader uses when present, after the required ones.
+pub const EPISODES_OPTIONAL: [&str; 4] = ["REASON_PLACE_CHANGE", "HOME_POST", "PL_POST", "URN"];
+
 /// What an extract held.
 #[derive(Debug, Clone, Serialize)]
 pub struct ExtractSummary {

@@ -240,20 +240,7 @@ pub fn load_extract(
     let header = Table::read(&header_path, &mut problems)?;
     let episodes = Table::read(&episodes_path, &mut problems)?;
     let header_ok = header.require(&["CHILD", "SEX", "DOB"], &mut problems);
-    let episodes_ok = episodes.require(
-        &[
-            "CHILD",
-            "DECOM",
-            "RNE",
-            "LS",
-            "CIN",
-            "PLACE",
-            "PLACE_PROVIDER",
-            "DEC",
-            "REC",
-        ],
-        &mut problems,
-    );
+    let episodes_ok = episodes.require(&super::EPISODES_REQUIRED, &mut problems);
     if !header_ok || !episodes_ok {
         return Err(ApiError::InvalidDataset(problems));
     }

@@ -34,21 +34,11 @@ pub fn write_extract(x: &SyntheticExtract, end: Date, dir: &Path) -> Result<(), 
         .write_record(["CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"])
         .map_err(|e| csv_error(&header_path, e))?;
     episodes
-        .write_record([
-            "CHILD",
-            "DECOM",
-            "RNE",
-            "LS",
-            "CIN",
-            "PLACE",
-            "PLACE_PROVIDER",
-            "DEC",
-            "REC",
-            "REASON_PLACE_CHANGE",
-            "HOME_POST",
-            "PL_POST",
-            "URN",
-        ])
+        .write_record(
+            super::EPISODES_REQUIRED
+                .iter()
+                .chain(&super::EPISODES_OPTIONAL),
+        )
         .map_err(|e| csv_error(&episodes_path, e))?;
     for (i, c) in x.children.iter().enumerate() {
         let h = &c.history;

@@ -184,8 +184,8 @@ pub fn temp_db() -> (tempfile::TempDir, PathBuf) {
 
 /// Stores [`dataset`] and queues a batch placement job on it as the
 /// commissioner, on a server without job workers, then stops the server:
-/// the job's id, still queued.
-pub async fn queued_match_job(db: &Path, t: &Tokens) -> String {
+/// the dataset's id and the job's, still queued.
+pub async fn queued_match_job(db: &Path, t: &Tokens) -> (String, String) {
     let server = Server::start(db, false).await;
     let (_, created) = server
         .post(&t.commissioner, "/v1/datasets", &dataset())
@@ -200,7 +200,7 @@ pub async fn queued_match_job(db: &Path, t: &Tokens) -> String {
         .await;
     assert_eq!(status, StatusCode::ACCEPTED, "{job}");
     server.stop().await;
-    job["id"].as_str().expect("id").to_string()
+    (id, job["id"].as_str().expect("id").to_string())
 }
 
 pub async fn wait_for_job(server: &Server, token: &str, id: &str) -> Value {
