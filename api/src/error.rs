@@ -155,6 +155,17 @@ pub enum ApiError {
     /// not be registered): not the caller's fault.
     #[error("internal error: {0}")]
     Internal(String),
+    /// A job was started this many times and the server stopped each time
+    /// before it finished (a job that exhausts memory, say): it is not run
+    /// again, so it cannot stop the server forever.
+    #[error(
+        "the server stopped {attempts} times while running this job; it is not run again \
+         (try a smaller input or a shorter time limit)"
+    )]
+    Interrupted {
+        /// How many times it was started.
+        attempts: u32,
+    },
     /// A request body is larger than the server accepts.
     #[error("the request body is larger than the limit of {limit} bytes")]
     BodyTooLarge {
@@ -292,6 +303,7 @@ impl ApiError {
             ApiError::Conflict(_) => Class::Conflict,
             ApiError::Overloaded { .. } => Class::Overloaded,
             ApiError::BodyTooLarge { .. } => Class::InvalidInput,
+            ApiError::Interrupted { .. } => Class::ResourceLimit,
             ApiError::Io { .. } | ApiError::Json(_) | ApiError::Internal(_) => Class::Internal,
         }
     }

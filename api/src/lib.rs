@@ -19,6 +19,7 @@ pub mod load;
 pub mod region;
 pub mod render;
 pub mod service;
+pub mod ssda903;
 pub mod store;
 pub mod token_cmd;
 

@@ -286,6 +286,21 @@ async fn ranked_matches_are_scoped_to_the_callers_children() {
         .get(&t.placement_other, &format!("/v1/runs/{run_id}"))
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+    // Newer runs the caller may not see do not use up its `limit`.
+    for _ in 0..3 {
+        let (status, _) = server
+            .get(
+                &t.admin,
+                &format!("/v1/datasets/{id}/children/{theirs}/matches"),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    let (_, newest) = server.get(&t.placement, "/v1/runs?limit=1").await;
+    assert_eq!(newest[0]["id"], run_id, "{newest}");
+    let (_, all) = server.get(&t.admin, "/v1/runs?limit=2").await;
+    assert_eq!(all.as_array().map(Vec::len), Some(2));
+    assert_ne!(all[0]["id"], run_id);
     server.stop().await;
 }
 
@@ -477,19 +492,8 @@ async fn the_served_openapi_document_is_the_committed_one() {
 async fn a_job_whose_dataset_was_deleted_fails_with_a_problem_and_is_recorded() {
     let (_dir, db) = temp_db();
     let t = tokens(&db).await;
+    let (id, job_id) = queued_match_job(&db, &t).await;
     let server = Server::start(&db, false).await;
-    let (_, created) = server
-        .post(&t.commissioner, "/v1/datasets", &dataset())
-        .await;
-    let id = created["id"].as_str().expect("id").to_string();
-    let (status, job) = server
-        .post(
-            &t.commissioner,
-            &format!("/v1/datasets/{id}/match"),
-            &json!({}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::ACCEPTED);
     let r = server
         .client
         .delete(server.url(&format!("/v1/datasets/{id}")))
@@ -500,7 +504,7 @@ async fn a_job_whose_dataset_was_deleted_fails_with_a_problem_and_is_recorded() 
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
     server.stop().await;
     let server = Server::start(&db, true).await;
-    let failed = wait_for_job(&server, &t.commissioner, job["id"].as_str().expect("id")).await;
+    let failed = wait_for_job(&server, &t.commissioner, &job_id).await;
     assert_eq!(failed["status"], "failed", "{failed}");
     assert_eq!(failed["error"]["status"], 404, "{failed}");
     assert_eq!(failed["error"]["class"], "not_found", "{failed}");
@@ -600,20 +604,7 @@ async fn a_full_solve_queue_answers_503_with_retry_after() {
 async fn a_job_running_when_the_process_died_is_run_again() {
     let (_dir, db) = temp_db();
     let t = tokens(&db).await;
-    let server = Server::start(&db, false).await;
-    let (_, created) = server
-        .post(&t.commissioner, "/v1/datasets", &dataset())
-        .await;
-    let id = created["id"].as_str().expect("id").to_string();
-    let (_, job) = server
-        .post(
-            &t.commissioner,
-            &format!("/v1/datasets/{id}/match"),
-            &json!({}),
-        )
-        .await;
-    let job_id = job["id"].as_str().expect("id").to_string();
-    server.stop().await;
+    let (_, job_id) = queued_match_job(&db, &t).await;
     // A worker claimed it, then the process died before it finished.
     let store = Store::open(&db).await.expect("store");
     let claimed = store.claim_next_job().await.expect("claim").expect("a job");
@@ -622,6 +613,41 @@ async fn a_job_running_when_the_process_died_is_run_again() {
     let server = Server::start(&db, true).await;
     let done = wait_for_job(&server, &t.commissioner, &job_id).await;
     assert_eq!(done["status"], "done", "{done}");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_job_the_server_stopped_under_three_times_fails_and_is_recorded() {
+    use api::http::jobs::MAX_JOB_ATTEMPTS;
+    let (_dir, db) = temp_db();
+    let t = tokens(&db).await;
+    let (_, job_id) = queued_match_job(&db, &t).await;
+    // Started, and the process died, as often as allowed.
+    let store = Store::open(&db).await.expect("store");
+    for attempt in 1..=MAX_JOB_ATTEMPTS {
+        let claimed = store.claim_next_job().await.expect("claim").expect("a job");
+        assert_eq!(
+            (claimed.id.as_str(), claimed.attempts),
+            (job_id.as_str(), attempt)
+        );
+        assert_eq!(store.requeue_interrupted_jobs().await.expect("requeue"), 1);
+    }
+    store.close().await;
+    let server = Server::start(&db, true).await;
+    let failed = wait_for_job(&server, &t.commissioner, &job_id).await;
+    assert_eq!(failed["status"], "failed", "{failed}");
+    assert_eq!(failed["error"]["class"], "resource_limit", "{failed}");
+    assert!(
+        failed["error"]["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains(&format!("stopped {MAX_JOB_ATTEMPTS} times"))),
+        "{failed}"
+    );
+    let run = failed["run_id"].as_str().expect("the failure is recorded");
+    let (_, run) = server
+        .get(&t.commissioner, &format!("/v1/runs/{run}"))
+        .await;
+    assert_eq!(run["status"], "error", "{run}");
     server.stop().await;
 }
 
@@ -688,5 +714,80 @@ async fn a_dataset_uploads_as_csv_tables_and_problems_name_file_and_line() {
     assert_eq!(p["file"], "carers.csv", "{problem}");
     assert_eq!(p["location"], "line 3", "{problem}");
     assert_eq!(p["field"], "places", "{problem}");
+    server.stop().await;
+}
+
+/// A job seen running, cancelled while it runs (its result is then
+/// discarded, but the solve is still recorded as a run), and the next job
+/// queued behind it until the one worker is free.
+#[tokio::test]
+async fn a_running_job_is_seen_running_and_can_be_cancelled() {
+    let (_dir, db) = temp_db();
+    let t = tokens(&db).await;
+    let server = Server::start(&db, true).await;
+    // Large enough that batch placement is not proven optimal within its
+    // 2-second limit on any machine, so it holds the worker for 2 seconds.
+    let raw = generate_raw(&GeneratorSpec::new(3, 1500, 5000, 300));
+    let data = serde_json::to_value(raw).expect("json");
+    let (status, created) = server.post(&t.admin, "/v1/datasets", &data).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_str().expect("id");
+    let submit = async || {
+        let (status, job) = server
+            .post(
+                &t.admin,
+                &format!("/v1/datasets/{id}/match"),
+                &json!({"time_limit": 2}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{job}");
+        job["id"].as_str().expect("job id").to_string()
+    };
+    let first = submit().await;
+    let second = submit().await;
+    let mut seen = None;
+    for _ in 0..3000 {
+        let (_, job) = server.get(&t.admin, &format!("/v1/jobs/{first}")).await;
+        match job["status"].as_str() {
+            Some("queued") => tokio::time::sleep(std::time::Duration::from_millis(10)).await,
+            _ => {
+                seen = Some(job);
+                break;
+            }
+        }
+    }
+    let running = seen.expect("the job left the queue within 30 s");
+    assert_eq!(running["status"], "running", "{running}");
+    assert!(running["started_at"].is_i64(), "{running}");
+    assert!(running["finished_at"].is_null() && running["result"].is_null());
+    let (_, waiting) = server.get(&t.admin, &format!("/v1/jobs/{second}")).await;
+    assert_eq!(waiting["status"], "queued", "one worker: {waiting}");
+    // Cancelled at once, while the solve goes on.
+    let r = server
+        .client
+        .delete(server.url(&format!("/v1/jobs/{first}")))
+        .bearer_auth(&t.admin)
+        .send()
+        .await
+        .expect("delete");
+    let (status, cancelled) = decode(r).await;
+    assert_eq!(status, StatusCode::OK, "{cancelled}");
+    assert_eq!(cancelled["status"], "cancelled");
+    // The second job runs once the first solve ends; the first stays
+    // cancelled, without a result, and its solve is recorded as a run.
+    let done = wait_for_job(&server, &t.admin, &second).await;
+    assert_eq!(done["status"], "done", "{done}");
+    let (_, first_after) = server.get(&t.admin, &format!("/v1/jobs/{first}")).await;
+    assert_eq!(first_after["status"], "cancelled", "{first_after}");
+    assert!(first_after["result"].is_null());
+    let (_, runs) = server.get(&t.admin, "/v1/runs").await;
+    let jobs_run: Vec<&Value> = runs
+        .as_array()
+        .expect("runs")
+        .iter()
+        .map(|r| &r["job_id"])
+        .collect();
+    assert!(jobs_run.contains(&&json!(first)), "{runs}");
+    assert!(jobs_run.contains(&&json!(second)), "{runs}");
     server.stop().await;
 }

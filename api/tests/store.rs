@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use api::store::{
     sha256_hex, JobOutcome, JobStatus, NewDataset, NewJob, NewRun, NewToken, Role, RunFilter,
-    Store, StoreError,
+    RunResult, Store, StoreError,
 };
 use serde_json::{json, Value};
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
@@ -69,7 +69,7 @@ fn new_run(token: &str, scope: &[&str], objective: f64) -> NewRun {
         build_ms: Some(1.5),
         solve_ms: Some(2.5),
         total_ms: 4.25,
-        result: json!({"assignments": [{"child": "CH1", "place": "C7"}]}),
+        result: RunResult::of(&json!({"assignments": [{"child": "CH1", "place": "C7"}]})).unwrap(),
         job_id: None,
     }
 }
@@ -295,7 +295,10 @@ async fn runs_are_recorded_read_back_and_listed_by_authority_overlap() {
     let back = store.run(&r1.id).await.unwrap().unwrap();
     assert_eq!(back, r1);
     assert_eq!(back.params["distance_weight"], 20.0);
-    assert_eq!(back.result["assignments"][0]["place"], "C7");
+    assert_eq!(
+        back.result.to_value().unwrap()["assignments"][0]["place"],
+        "C7"
+    );
     assert_eq!(back.objective, Some(100.0));
     assert_eq!(store.run("run_unknown").await.unwrap(), None);
 
@@ -344,6 +347,37 @@ async fn runs_are_recorded_read_back_and_listed_by_authority_overlap() {
         ids(store.list_runs(&one).await.unwrap()),
         vec![r3.id.clone()]
     );
+    // Within: a run's whole scope among the authorities (what a caller with
+    // them may read); applied before the limit.
+    let within = |a: &[&str], limit: Option<u32>| RunFilter {
+        within: Some(a.iter().map(|s| s.to_string()).collect()),
+        limit,
+        ..RunFilter::default()
+    };
+    assert!(store
+        .list_runs(&within(&["E06000044"], None))
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        ids(store
+            .list_runs(&within(&["E06000045", "E06000044"], None))
+            .await
+            .unwrap()),
+        vec![r1.id.clone()]
+    );
+    assert_eq!(
+        ids(store
+            .list_runs(&within(&["E10000014", "E06000044", "E06000045"], Some(1)))
+            .await
+            .unwrap()),
+        vec![r2.id.clone()]
+    );
+    assert!(store
+        .list_runs(&within(&[], None))
+        .await
+        .unwrap()
+        .is_empty());
 
     let mut bad = new_run("tok_a", &[], 1.0);
     bad.total_ms = f64::NAN;

@@ -93,6 +93,19 @@ impl SpatialIndex {
             .map(|g| g.data)
     }
 
+    /// Indices of all locations, nearest to `from` first, each with its
+    /// great-circle distance recovered from the chord (`2R·asin(c / 2R)`):
+    /// equal to [`Location::distance_km`] up to rounding (about 1e-9 km), so
+    /// fit for search bounds, not for costs. Cheaper than the haversine.
+    pub fn nearest_with_km(&self, from: &Location) -> impl Iterator<Item = (usize, f64)> + '_ {
+        self.tree
+            .nearest_neighbor_iter_with_distance_2(&from.cartesian())
+            .map(|(g, chord2)| {
+                let half = (chord2.sqrt() / (2.0 * EARTH_RADIUS_KM)).min(1.0);
+                (g.data, 2.0 * EARTH_RADIUS_KM * half.asin())
+            })
+    }
+
     /// Indices of all locations, nearest to `from` first.
     pub fn nearest(&self, from: &Location) -> impl Iterator<Item = usize> + '_ {
         self.tree
@@ -139,5 +152,8 @@ mod tests {
             .collect();
         assert_eq!(order.len(), locs.len());
         assert!(order.windows(2).all(|w| w[0] <= w[1] + 1e-9));
+        for (k, km) in index.nearest_with_km(&from) {
+            assert!((km - from.distance_km(&locs[k])).abs() < 1e-8);
+        }
     }
 }

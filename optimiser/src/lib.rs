@@ -35,3 +35,4 @@ pub mod limits;
 pub mod matching;
 pub mod ranking;
 pub mod solver;
+pub mod sufficiency;

@@ -3,11 +3,14 @@
 //! and optionally each option's *system impact* — how much the optimal
 //! objective for all the waiting children rises if this child is placed there.
 //!
-//! A single child's options are found nearest-first through the spatial
-//! index: a place at distance *d* costs at least `min_weekly_cost + w·d`, so
-//! the search stops as soon as that bound exceeds the k-th best cost found
-//! (or *d* passes the child's distance limit). Groups kept together are ranked
-//! over places that can take every member, plus — for `constellation` groups —
+//! A single child's options are found nearest-first through spatial
+//! indexes of the places with room, one for foster households and one for
+//! children's homes: a place at distance *d* costs at least the index's
+//! cheapest weekly cost `+ w·d`, so the search stops as soon as that bound
+//! exceeds the k-th best cost found (or *d* passes the child's distance
+//! limit); see [`search`](self) for the exact rule. Groups kept together are
+//! ranked over places that can take every member (searched the same way,
+//! with a bound for the whole group), plus — for `constellation` groups —
 //! each constellation, at the cheapest spread of the members over its
 //! households (found exactly by search). A non-strict group (contract v1.1)
 //! is also offered the split it would need: each member at one of their
@@ -21,13 +24,12 @@ use std::time::Instant;
 
 use serde::Serialize;
 
+mod search;
+pub use search::PlaceIndex;
+
 use crate::dataset::{ChildIdx, Dataset, GroupIdx, KeepTogether, PlaceIdx, PlaceKind, Provider};
-use crate::eligibility;
-use crate::geography::SpatialIndex;
 use crate::limits::{self, ErrorClass, InvalidOption};
-use crate::matching::{
-    self, child_pairs, placement_cost, Fixed, MatchConfig, MatchError, MatchSolution, Pair, Weights,
-};
+use crate::matching::{self, Fixed, MatchConfig, MatchError, MatchSolution, Pair, Weights};
 use crate::solver::{Deadline, SolveOptions, SolveStatus};
 
 /// Options for a ranking.
@@ -267,33 +269,8 @@ pub fn rank(data: &Dataset, child: &str, config: &RankConfig) -> Result<Ranking,
     Ranker::new(data).rank(child, config)
 }
 
-/// The places of a dataset indexed for ranking: the spatial index and the
-/// cheapest weekly cost (for the lower bound that stops the nearest-first
-/// search). Build it once per dataset and share it between requests
-/// ([`Ranker::with_places`]); it holds no reference to the dataset.
-pub struct PlaceIndex {
-    index: SpatialIndex,
-    min_weekly_cost: f64,
-    places: usize,
-}
-
-impl PlaceIndex {
-    /// Indexes the places of `data`.
-    pub fn new(data: &Dataset) -> Self {
-        PlaceIndex {
-            index: SpatialIndex::new(data.places().iter().map(|p| &p.location)),
-            min_weekly_cost: data
-                .places()
-                .iter()
-                .map(|p| p.weekly_cost)
-                .fold(f64::INFINITY, f64::min),
-            places: data.places().len(),
-        }
-    }
-}
-
 enum Places<'a> {
-    Owned(PlaceIndex),
+    Owned(Box<PlaceIndex>),
     Shared(&'a PlaceIndex),
 }
 
@@ -328,19 +305,20 @@ impl<'a> Ranker<'a> {
     pub fn new(data: &'a Dataset) -> Self {
         Ranker {
             data,
-            places: Places::Owned(PlaceIndex::new(data)),
+            places: Places::Owned(Box::new(PlaceIndex::new(data))),
         }
     }
 
     /// A ranker over `places`, built from this same `data` with
     /// [`PlaceIndex::new`], so the index is not rebuilt. An index of another
-    /// dataset (a different number of places) is not used: the places of
+    /// dataset (a different number of places, children or sibling groups)
+    /// is not used: the places of
     /// `data` are indexed afresh instead.
     pub fn with_places(data: &'a Dataset, places: &'a PlaceIndex) -> Self {
-        let places = if places.places == data.places().len() {
+        let places = if places.fits(data) {
             Places::Shared(places)
         } else {
-            Places::Owned(PlaceIndex::new(data))
+            Places::Owned(Box::new(PlaceIndex::new(data)))
         };
         Ranker { data, places }
     }
@@ -428,155 +406,6 @@ impl<'a> Ranker<'a> {
         })
     }
 
-    /// Nearest-first search with the cost lower bound of the module doc.
-    fn single(
-        &self,
-        i: ChildIdx,
-        config: &RankConfig,
-        excluded: &mut Vec<ExcludedPlace>,
-    ) -> (Vec<Candidate>, usize) {
-        let data = self.data;
-        let child = &data.children()[i];
-        let w = config.weights;
-        let mut best: Vec<Candidate> = Vec::new();
-        let mut seen = 0;
-        for j in self.places.index.nearest(&child.anchor) {
-            let km = child.anchor.distance_km(&data.places()[j].location);
-            if !eligibility::within_limit(child, km) {
-                break;
-            }
-            if best.len() >= config.top {
-                let kth = &best[config.top - 1];
-                if self.places.min_weekly_cost + w.distance * km > kth.cost {
-                    break;
-                }
-            }
-            let cost = placement_cost(data, &w, i, j, km);
-            if let Err(rule) = eligibility::check(data, i, j, km) {
-                if rule.is_practice_rule() && excluded.len() < config.top {
-                    excluded.push(ExcludedPlace {
-                        place: data.places()[j].id.clone(),
-                        rule: rule.name(),
-                        cost,
-                    });
-                }
-                continue;
-            }
-            seen += 1;
-            let c = Candidate {
-                cost,
-                id: data.places()[j].id.clone(),
-                fixed: Some(Fixed::Place { child: i, place: j }),
-                placements: vec![(i, j, km)],
-                spread: None,
-                split: None,
-            };
-            let at = best.partition_point(|b| (b.cost, b.id.as_str()) < (c.cost, c.id.as_str()));
-            best.insert(at, c);
-            best.truncate(config.top);
-        }
-        excluded.sort_by(|a, b| {
-            a.cost
-                .total_cmp(&b.cost)
-                .then_with(|| a.place.cmp(&b.place))
-        });
-        // The early stop means `seen` counts only the places examined; report the true total.
-        let total = if seen < config.top {
-            seen
-        } else {
-            matching::count_eligible(data, &self.places.index, i)
-        };
-        (best, total)
-    }
-
-    fn group(&self, g: GroupIdx, config: &RankConfig) -> (Vec<Candidate>, usize) {
-        let data = self.data;
-        let group = &data.sibling_groups()[g];
-        let w = config.weights;
-        let pairs: Vec<Vec<Pair>> = group
-            .members
-            .iter()
-            .map(|&i| child_pairs(data, &self.places.index, &w, i))
-            .collect();
-        let mut out = Vec::new();
-        // Together: places eligible for every member with room for all.
-        for p in &pairs[0] {
-            let j = p.place;
-            if (data.places()[j].free_places() as usize) < group.members.len()
-                || !matching::group_fits_home(data, &group.members, j)
-            {
-                continue;
-            }
-            let mut placements = Vec::new();
-            let mut cost = 0.0;
-            for (m, &i) in group.members.iter().enumerate() {
-                match pairs[m].iter().find(|q| q.place == j) {
-                    Some(q) => {
-                        cost += q.cost;
-                        placements.push((i, j, q.km));
-                    }
-                    None => break,
-                }
-            }
-            if placements.len() == group.members.len() {
-                out.push(Candidate {
-                    cost,
-                    id: data.places()[j].id.clone(),
-                    fixed: Some(Fixed::Place {
-                        child: group.members[0],
-                        place: j,
-                    }),
-                    placements,
-                    spread: None,
-                    split: None,
-                });
-            }
-        }
-        if !group.strict {
-            out.extend(cheapest_split(data, g, &pairs));
-        }
-        // Spread over a constellation.
-        if group.strict && group.keep_together == KeepTogether::Constellation {
-            for (k, constellation) in data.constellations().iter().enumerate() {
-                let options: Vec<Vec<Pair>> = pairs
-                    .iter()
-                    .map(|ps| {
-                        ps.iter()
-                            .copied()
-                            .filter(|p| data.places()[p.place].constellation() == Some(k))
-                            .collect()
-                    })
-                    .collect();
-                if let Some((cost, chosen)) = cheapest_spread(data, &options) {
-                    let distinct: BTreeSet<PlaceIdx> = chosen.iter().map(|p| p.place).collect();
-                    if distinct.len() < 2 {
-                        continue; // all in one household: already listed as that place
-                    }
-                    let placements = group
-                        .members
-                        .iter()
-                        .zip(&chosen)
-                        .map(|(&i, p)| (i, p.place, p.km))
-                        .collect();
-                    out.push(Candidate {
-                        cost,
-                        id: constellation.id.clone(),
-                        fixed: Some(Fixed::Spread {
-                            group: g,
-                            constellation: k,
-                        }),
-                        placements,
-                        spread: Some(k),
-                        split: None,
-                    });
-                }
-            }
-        }
-        out.sort_by(|a, b| a.cost.total_cmp(&b.cost).then_with(|| a.id.cmp(&b.id)));
-        let total = out.len();
-        (out, total)
-    }
-
     fn explain(
         &self,
         rank: usize,
@@ -645,7 +474,8 @@ impl<'a> Ranker<'a> {
 /// The cheapest split of non-strict group `g` over each member's
 /// [`SPLIT_CHOICES`] cheapest places (`pairs`, per member, cheapest first),
 /// free places and the homes' rules between arrivals respected: the
-/// members' costs plus [`crate::checker::split_cost`]. `None` when no such
+/// members' costs plus [`crate::checker::split_cost`], ties broken by the
+/// option's id (its places' ids joined by `+`). `None` when no such
 /// combination uses two places or more (being together is listed already).
 fn cheapest_split(data: &Dataset, g: GroupIdx, pairs: &[Vec<Pair>]) -> Option<Candidate> {
     let members = &data.sibling_groups()[g].members;
@@ -657,7 +487,7 @@ fn cheapest_split(data: &Dataset, g: GroupIdx, pairs: &[Vec<Pair>]) -> Option<Ca
         return None;
     }
     let mut pick = vec![0usize; members.len()];
-    let mut best: Option<(f64, Vec<usize>)> = None;
+    let mut best: Option<(f64, String, Vec<usize>)> = None;
     loop {
         let chosen: Vec<PlaceIdx> = pick
             .iter()
@@ -672,8 +502,14 @@ fn cheapest_split(data: &Dataset, g: GroupIdx, pairs: &[Vec<Pair>]) -> Option<Ca
                 .map(|(&k, c)| c[k].cost)
                 .sum::<f64>()
                 + crate::checker::split_cost(data, g, &places);
-            if best.as_ref().is_none_or(|(b, _)| cost < *b) {
-                best = Some((cost, pick.clone()));
+            if best.as_ref().is_none_or(|(b, _, _)| cost <= *b) {
+                let id = places_id(data, &places);
+                if best
+                    .as_ref()
+                    .is_none_or(|(b, b_id, _)| (cost, &id) < (*b, b_id))
+                {
+                    best = Some((cost, id, pick.clone()));
+                }
             }
         }
         // The next combination (odometer order).
@@ -690,25 +526,30 @@ fn cheapest_split(data: &Dataset, g: GroupIdx, pairs: &[Vec<Pair>]) -> Option<Ca
             break;
         }
     }
-    let (cost, pick) = best?;
+    let (cost, id, pick) = best?;
     let placements: Vec<(ChildIdx, PlaceIdx, f64)> = members
         .iter()
         .zip(pick.iter().zip(&choices))
         .map(|(&i, (&k, c))| (i, c[k].place, c[k].km))
         .collect();
     let places: BTreeSet<PlaceIdx> = placements.iter().map(|p| p.1).collect();
-    let ids: Vec<&str> = places
-        .iter()
-        .map(|&j| data.places()[j].id.as_str())
-        .collect();
     Some(Candidate {
         cost,
-        id: ids.join("+"),
+        id,
         fixed: None,
         split: Some(crate::checker::split_cost(data, g, &places)),
         placements,
         spread: None,
     })
+}
+
+/// A split option's id: its places' ids, in place order, joined by `+`.
+fn places_id(data: &Dataset, places: &BTreeSet<PlaceIdx>) -> String {
+    let ids: Vec<&str> = places
+        .iter()
+        .map(|&j| data.places()[j].id.as_str())
+        .collect();
+    ids.join("+")
 }
 
 /// Whether the members fit at the places `chosen` (member by member):
@@ -724,16 +565,4 @@ fn split_fits(data: &Dataset, members: &[ChildIdx], chosen: &[PlaceIdx]) -> bool
         here.len() <= data.places()[j].free_places() as usize
             && (here[0] != members[m] || matching::group_fits_home(data, &here, j))
     })
-}
-
-/// The cheapest spread of the members over one constellation's households
-/// (the assignment problem of [`matching::spread`], exact and polynomial).
-fn cheapest_spread(data: &Dataset, options: &[Vec<Pair>]) -> Option<(f64, Vec<Pair>)> {
-    let priced: Vec<Vec<(PlaceIdx, f64)>> = options
-        .iter()
-        .map(|o| o.iter().map(|p| (p.place, p.cost)).collect())
-        .collect();
-    let (cost, chosen) = matching::cheapest_spread(&priced, &|j| data.places()[j].free_places())?;
-    let pairs = options.iter().zip(&chosen).map(|(o, &k)| o[k]).collect();
-    Some((cost, pairs))
 }

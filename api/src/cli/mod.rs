@@ -14,6 +14,7 @@ use crate::{load, region};
 
 pub mod commission;
 pub mod constellations;
+pub mod rates;
 pub mod serve;
 
 /// Placement matching for children's social care: batch matching, ranked
@@ -53,6 +54,12 @@ pub enum Command {
     /// Plan Mockingbird constellations: hubs and their satellites.
     #[command(allow_negative_numbers = true)]
     Constellations(constellations::ConstellationsArgs),
+    /// Entry, exit and move rates of children looked after, with their
+    /// events and exposure, from an SSDA903 extract or the DfE statistics.
+    Rates(rates::RatesArgs),
+    /// Write a seeded synthetic SSDA903 extract (Header and Episodes CSV).
+    #[command(name = "ssda903-synth")]
+    Ssda903Synth(rates::SynthArgs),
     /// Serve the HTTP API (datasets, solves, jobs, runs) on a SQLite store.
     #[command(allow_negative_numbers = true)]
     Serve(serve::ServeArgs),
@@ -181,6 +188,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), ApiError> {
         Command::Commission(a) => commission::run(&a, out),
         Command::GenerateCommission(a) => commission::run_generate(&a, out),
         Command::Constellations(a) => constellations::run(&a, out),
+        Command::Rates(a) => rates::run(&a, out),
+        Command::Ssda903Synth(a) => rates::run_synth(&a, out),
         Command::Serve(a) => serve::run(&a, out),
         Command::Token(a) => crate::token_cmd::run(&a, out),
     }

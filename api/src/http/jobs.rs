@@ -5,6 +5,8 @@
 //! Cancelling a queued job means it never runs. A running solve cannot be
 //! interrupted inside HiGHS; cancelling it marks it cancelled at once and its
 //! result is discarded when the solve ends (it is still recorded as a run).
+//! A job the server stopped under [`MAX_JOB_ATTEMPTS`] times fails instead
+//! of running again.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -22,7 +24,7 @@ use crate::error::ApiError;
 use crate::render::table::name as status_name;
 use crate::service::reports::Scope;
 use crate::service::{self, requests};
-use crate::store::{JobOutcome, JobRecord, JobStatus, NewRun, Role};
+use crate::store::{JobOutcome, JobRecord, JobStatus, NewRun, Role, RunResult};
 
 /// A job as the API shows it.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -187,8 +189,19 @@ fn parse<T: serde::de::DeserializeOwned>(v: Value) -> Result<T, ApiError> {
     serde_json::from_value(v).map_err(|e| ApiError::Internal(format!("stored job options: {e}")))
 }
 
+/// How many times a job is started before it is given up: a job still
+/// running when the process stopped runs again at the next start, up to
+/// this many starts in all.
+pub const MAX_JOB_ATTEMPTS: u32 = 3;
+
 /// Runs one job's solve (on a blocking thread).
 async fn solve(state: &AppState, job: &JobRecord) -> Result<Solved, ApiError> {
+    // `attempts` counts starts, this one included.
+    if job.attempts > MAX_JOB_ATTEMPTS {
+        return Err(ApiError::Interrupted {
+            attempts: MAX_JOB_ATTEMPTS,
+        });
+    }
     let scope = job_scope(job);
     let params = job.params.clone();
     match job.kind.as_str() {
@@ -329,10 +342,10 @@ async fn execute(state: &AppState, job: JobRecord) -> Result<(), ApiError> {
             build_ms: facts.as_ref().and_then(|f| f.build_ms),
             solve_ms: facts.as_ref().and_then(|f| f.solve_ms),
             total_ms,
-            result: match &result {
-                Ok(v) => v.clone(),
-                Err(_) => error_doc.clone().unwrap_or(Value::Null),
-            },
+            result: RunResult::of(match &result {
+                Ok(v) => v,
+                Err(_) => error_doc.as_ref().unwrap_or(&Value::Null),
+            })?,
             job_id: Some(job.id.clone()),
         },
     )

@@ -11,7 +11,8 @@ use super::auth::{Action, Caller};
 use super::body;
 use super::state::AppState;
 use crate::error::ApiError;
-use crate::store::{NewRun, RunFilter, RunRecord, RunSummary};
+use crate::service::reports::Scope;
+use crate::store::{NewRun, RunFilter, RunRecord, RunResult, RunSummary};
 
 /// Records a run; returns its id.
 pub(crate) async fn record(state: &AppState, run: NewRun) -> Result<String, ApiError> {
@@ -56,7 +57,7 @@ pub struct RunView {
     /// The result as returned (only when one run is read).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
-    pub result: Option<Value>,
+    pub result: Option<RunResult>,
 }
 
 impl From<RunSummary> for RunView {
@@ -85,7 +86,7 @@ impl From<RunSummary> for RunView {
 impl From<RunRecord> for RunView {
     fn from(mut r: RunRecord) -> Self {
         let params = std::mem::take(&mut r.params);
-        let result = std::mem::take(&mut r.result);
+        let result = r.result.clone();
         RunView {
             params: Some(params),
             result: Some(result),
@@ -122,9 +123,15 @@ pub async fn list(
             "limit must be between 1 and 1000, got {limit}"
         )));
     }
+    // The scope rule of `Caller::sees_record`, applied by the store before
+    // the limit, so a caller gets up to `limit` runs it may read.
     let filter = RunFilter {
         token_id: None,
         authorities: None,
+        within: match caller.scope() {
+            Scope::All => None,
+            Scope::Authorities(_) => Some(caller.authorities()),
+        },
         limit: Some(limit),
     };
     let runs = state.store().list_runs(&filter).await?;

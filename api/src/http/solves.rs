@@ -25,7 +25,7 @@ use crate::service::{
         DEFAULT_TOP,
     },
 };
-use crate::store::{NewJob, NewRun};
+use crate::store::{NewJob, NewRun, RunResult};
 
 /// `?top=&system=&version=` and the solve options of a ranked match.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -129,9 +129,9 @@ pub async fn matches(
         }
     };
     state.metrics().solve("rank", "ok", total_ms / 1000.0);
-    // Serialised once for the answer; the run keeps the value itself.
-    let body = serde_json::to_vec(&report)?;
-    let result = serde_json::to_value(&report)?;
+    // Serialised once: the answer and the run's record are the same text.
+    let result = RunResult::of(&report)?;
+    let body = result.get().as_bytes().to_vec();
     let run = record(
         &state,
         NewRun {
@@ -241,23 +241,7 @@ pub async fn match_stored(
     query: Result<Query<VersionQuery>, QueryRejection>,
     bytes: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    caller.require(Action::Match)?;
-    let q = body::query(query)?;
-    let mut params: SolveParams = body::json(&body::text(bytes, state.config().max_body_bytes)?)?;
-    // The same range rules as everywhere, then the server's cap.
-    params.match_config()?;
-    params.time_limit = cap(&state, params.time_limit);
-    let meta = datasets::visible_meta(&state, &caller, &id, q.version).await?;
-    let params = serde_json::to_value(&params)?;
-    submit(
-        &state,
-        &caller,
-        "match",
-        Some((meta.id, meta.version)),
-        None,
-        params,
-    )
-    .await
+    submit_stored::<SolveParams>(&state, &caller, &id, query, bytes).await
 }
 
 /// `POST /v1/datasets/{id}/constellations`: constellation planning, as a job.
@@ -277,18 +261,59 @@ pub async fn constellations_stored(
     query: Result<Query<VersionQuery>, QueryRejection>,
     bytes: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    caller.require(Action::Constellations)?;
+    submit_stored::<ConstellationsRequest>(&state, &caller, &id, query, bytes).await
+}
+
+/// The options of a job on a stored dataset.
+trait StoredJob: serde::de::DeserializeOwned + serde::Serialize {
+    /// The job's kind, as stored and reported.
+    const KIND: &'static str;
+    /// What the caller must be allowed.
+    const ACTION: Action;
+    /// Range-checks the options (the same rules as everywhere), then caps
+    /// the time limit at the server's.
+    fn check(&mut self, state: &AppState) -> Result<(), ApiError>;
+}
+
+impl StoredJob for SolveParams {
+    const KIND: &'static str = "match";
+    const ACTION: Action = Action::Match;
+    fn check(&mut self, state: &AppState) -> Result<(), ApiError> {
+        self.match_config()?;
+        self.time_limit = cap(state, self.time_limit);
+        Ok(())
+    }
+}
+
+impl StoredJob for ConstellationsRequest {
+    const KIND: &'static str = "constellations";
+    const ACTION: Action = Action::Constellations;
+    fn check(&mut self, state: &AppState) -> Result<(), ApiError> {
+        self.config()?;
+        self.time_limit = cap(state, self.time_limit);
+        Ok(())
+    }
+}
+
+/// Queues a `T` job on stored dataset `id`: authorise, parse and check the
+/// options, find the dataset in the caller's scope, enqueue.
+async fn submit_stored<T: StoredJob>(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    query: Result<Query<VersionQuery>, QueryRejection>,
+    bytes: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    caller.require(T::ACTION)?;
     let q = body::query(query)?;
-    let mut request: ConstellationsRequest =
-        body::json(&body::text(bytes, state.config().max_body_bytes)?)?;
-    request.config()?;
-    request.time_limit = cap(&state, request.time_limit);
-    let meta = datasets::visible_meta(&state, &caller, &id, q.version).await?;
-    let params = serde_json::to_value(&request)?;
+    let mut options: T = body::json(&body::text(bytes, state.config().max_body_bytes)?)?;
+    options.check(state)?;
+    let meta = datasets::visible_meta(state, caller, id, q.version).await?;
+    let params = serde_json::to_value(&options)?;
     submit(
-        &state,
-        &caller,
-        "constellations",
+        state,
+        caller,
+        T::KIND,
         Some((meta.id, meta.version)),
         None,
         params,

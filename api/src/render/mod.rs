@@ -4,6 +4,7 @@
 
 pub mod commission;
 pub mod constellations;
+pub mod rates;
 pub mod table;
 
 use std::io::Write;

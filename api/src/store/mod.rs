@@ -38,7 +38,7 @@ use sqlx::{Row, Sqlite, Transaction};
 pub use datasets::{DatasetMeta, NewDataset, StoredDataset};
 pub use error::StoreError;
 pub use jobs::{JobOutcome, JobRecord, JobStatus, NewJob, MAX_JOB_LIST};
-pub use runs::{NewRun, RunFilter, RunRecord, RunSummary, MAX_RUN_LIST};
+pub use runs::{NewRun, RunFilter, RunRecord, RunResult, RunSummary, MAX_RUN_LIST};
 pub use tokens::{check_token_scope, is_gss_code, NewToken, Role, TokenInfo, TOKEN_PREFIX};
 
 /// The migrations in `api/migrations`, embedded at compile time.

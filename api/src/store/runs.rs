@@ -11,6 +11,44 @@ use super::{
     Role, Store, StoreError,
 };
 
+/// A solve's answer (or error) exactly as returned to the caller: JSON
+/// text, stored and served as it is, never parsed again on the way.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct RunResult(Box<serde_json::value::RawValue>);
+
+impl RunResult {
+    /// `value` as JSON.
+    pub fn of<T: Serialize + ?Sized>(value: &T) -> Result<RunResult, serde_json::Error> {
+        serde_json::value::to_raw_value(value).map(RunResult)
+    }
+
+    /// Already serialised JSON, checked to be JSON.
+    pub fn from_json(text: String) -> Result<RunResult, serde_json::Error> {
+        serde_json::value::RawValue::from_string(text).map(RunResult)
+    }
+
+    /// The JSON text.
+    pub fn get(&self) -> &str {
+        self.0.get()
+    }
+
+    /// Parsed into a value (for tests and callers that inspect it).
+    pub fn to_value(&self) -> Result<serde_json::Value, serde_json::Error> {
+        serde_json::from_str(self.get())
+    }
+}
+
+impl PartialEq for RunResult {
+    fn eq(&self, other: &Self) -> bool {
+        self.get() == other.get()
+    }
+}
+
+/// Scope rows inserted by one statement (two bound values each, well
+/// under SQLite's limit of 32,766).
+const SCOPE_ROWS_PER_STATEMENT: usize = 4096;
+
 /// Most runs one listing returns (newest first); also the default.
 pub const MAX_RUN_LIST: u32 = 1000;
 
@@ -48,7 +86,7 @@ pub struct NewRun {
     /// Milliseconds in all (finite).
     pub total_ms: f64,
     /// The answer (or the error) as returned to the caller.
-    pub result: serde_json::Value,
+    pub result: RunResult,
     /// The job it ran in, if any.
     pub job_id: Option<String>,
 }
@@ -89,7 +127,7 @@ pub struct RunRecord {
     /// See [`NewRun`].
     pub total_ms: f64,
     /// See [`NewRun`].
-    pub result: serde_json::Value,
+    pub result: RunResult,
     /// See [`NewRun`].
     pub job_id: Option<String>,
 }
@@ -162,6 +200,10 @@ pub struct RunFilter {
     /// Only runs whose scope shares at least one authority with these
     /// (an empty list matches nothing).
     pub authorities: Option<Vec<String>>,
+    /// Only runs whose scope is not empty and lies within these authorities
+    /// (every authority of the run is one of them): what a caller with
+    /// these authorities may read. An empty list matches nothing.
+    pub within: Option<Vec<String>>,
     /// At most this many (default and cap [`MAX_RUN_LIST`]).
     pub limit: Option<u32>,
 }
@@ -228,7 +270,7 @@ impl Store {
     pub async fn record_run(&self, new: NewRun) -> Result<RunRecord, StoreError> {
         let record = Self::run_record(new)?;
         let mut tx = self.write().await?;
-        Self::insert_run(&mut tx, &record).await?;
+        Self::insert_runs(&mut tx, &[&record]).await?;
         tx.commit().await?;
         Ok(record)
     }
@@ -243,9 +285,8 @@ impl Store {
         let records: Vec<Result<RunRecord, StoreError>> =
             runs.into_iter().map(Self::run_record).collect();
         let mut tx = self.write().await?;
-        for record in records.iter().flatten() {
-            Self::insert_run(&mut tx, record).await?;
-        }
+        let valid: Vec<&RunRecord> = records.iter().flatten().collect();
+        Self::insert_runs(&mut tx, &valid).await?;
         tx.commit().await?;
         Ok(records)
     }
@@ -286,37 +327,52 @@ impl Store {
         Ok(record)
     }
 
-    async fn insert_run(
+    /// Inserts `records` and their scope rows: one statement for the runs
+    /// and one per [`SCOPE_ROWS_PER_STATEMENT`] scope rows, so a group commit
+    /// costs a few statements, not two per run.
+    async fn insert_runs(
         tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
-        record: &RunRecord,
+        records: &[&RunRecord],
     ) -> Result<(), StoreError> {
-        sqlx::query(sql::INSERT_RUN)
-            .bind(&record.id)
-            .bind(record.at)
-            .bind(&record.token_id)
-            .bind(record.role.map(Role::as_str))
-            .bind(to_json(&record.scope)?)
-            .bind(&record.kind)
-            .bind(&record.dataset_id)
-            .bind(record.dataset_version.map(i64::from))
-            .bind(&record.input_sha256)
-            .bind(to_json(&record.params)?)
-            .bind(&record.status)
-            .bind(record.objective)
-            .bind(record.gap)
-            .bind(record.build_ms)
-            .bind(record.solve_ms)
-            .bind(record.total_ms)
-            .bind(to_json(&record.result)?)
-            .bind(&record.job_id)
-            .execute(&mut **tx)
-            .await?;
-        for authority in &record.scope {
-            sqlx::query(sql::INSERT_RUN_SCOPE)
-                .bind(&record.id)
-                .bind(authority)
-                .execute(&mut **tx)
-                .await?;
+        if records.is_empty() {
+            return Ok(());
+        }
+        let mut rows = Vec::with_capacity(records.len());
+        for r in records {
+            rows.push((r, to_json(&r.scope)?, to_json(&r.params)?));
+        }
+        let mut insert = QueryBuilder::<Sqlite>::new(sql::INSERT_RUNS);
+        insert.push_values(&rows, |mut b, (r, scope, params)| {
+            b.push_bind(&r.id)
+                .push_bind(r.at)
+                .push_bind(&r.token_id)
+                .push_bind(r.role.map(Role::as_str))
+                .push_bind(scope)
+                .push_bind(&r.kind)
+                .push_bind(&r.dataset_id)
+                .push_bind(r.dataset_version.map(i64::from))
+                .push_bind(&r.input_sha256)
+                .push_bind(params)
+                .push_bind(&r.status)
+                .push_bind(r.objective)
+                .push_bind(r.gap)
+                .push_bind(r.build_ms)
+                .push_bind(r.solve_ms)
+                .push_bind(r.total_ms)
+                .push_bind(r.result.get())
+                .push_bind(&r.job_id);
+        });
+        insert.build().execute(&mut **tx).await?;
+        let scope: Vec<(&str, &str)> = records
+            .iter()
+            .flat_map(|r| r.scope.iter().map(|a| (r.id.as_str(), a.as_str())))
+            .collect();
+        for chunk in scope.chunks(SCOPE_ROWS_PER_STATEMENT) {
+            let mut insert = QueryBuilder::<Sqlite>::new(sql::INSERT_RUN_SCOPES);
+            insert.push_values(chunk, |mut b, (run, authority)| {
+                b.push_bind(*run).push_bind(*authority);
+            });
+            insert.build().execute(&mut **tx).await?;
         }
         Ok(())
     }
@@ -347,6 +403,17 @@ impl Store {
                 list.push_bind(a.clone());
             }
             q.push(sql::RUNS_IN_SCOPE_END);
+        }
+        if let Some(authorities) = &filter.within {
+            if authorities.is_empty() {
+                return Ok(Vec::new());
+            }
+            q.push(sql::RUNS_WITHIN);
+            let mut list = q.separated(", ");
+            for a in unique(authorities) {
+                list.push_bind(a.clone());
+            }
+            q.push(sql::RUNS_WITHIN_END);
         }
         q.push(sql::RUNS_ORDER_LIMIT).push_bind(i64::from(limit));
         let rows = q.build().fetch_all(&self.pool).await?;

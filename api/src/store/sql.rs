@@ -86,12 +86,13 @@ pub(super) const ERASE_DATASET_BODIES: &str =
 
 // ------------------------------------------------------------------ runs
 
-pub(super) const INSERT_RUN: &str = "INSERT INTO runs \
+/// Followed by one `(…)` of 18 values per run (`QueryBuilder::push_values`).
+pub(super) const INSERT_RUNS: &str = "INSERT INTO runs \
      (id, at, token_id, role, scope, kind, dataset_id, dataset_version, input_sha256, params, \
-      status, objective, gap, build_ms, solve_ms, total_ms, result, job_id) \
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      status, objective, gap, build_ms, solve_ms, total_ms, result, job_id) ";
 
-pub(super) const INSERT_RUN_SCOPE: &str = "INSERT INTO run_scope (run_id, authority) VALUES (?, ?)";
+/// Followed by one `(run_id, authority)` per scope row.
+pub(super) const INSERT_RUN_SCOPES: &str = "INSERT INTO run_scope (run_id, authority) ";
 
 macro_rules! run_summary_columns {
     () => {
@@ -106,8 +107,8 @@ pub(super) const RUN_BY_ID: &str = concat!(
     ", r.params, r.result FROM runs r WHERE r.id = ?"
 );
 
-/// The start of the run listing; [`RUNS_BY_TOKEN`], [`RUNS_IN_SCOPE`] and
-/// [`RUNS_IN_SCOPE_END`] are appended as the filter asks, then
+/// The start of the run listing; [`RUNS_BY_TOKEN`], [`RUNS_IN_SCOPE`] …
+/// [`RUNS_IN_SCOPE_END`] and [`RUNS_WITHIN`] … [`RUNS_WITHIN_END`] are appended as the filter asks, then
 /// [`RUNS_ORDER_LIMIT`].
 pub(super) const LIST_RUNS: &str = concat!(
     "SELECT ",
@@ -118,6 +119,12 @@ pub(super) const RUNS_BY_TOKEN: &str = " AND r.token_id = ";
 pub(super) const RUNS_IN_SCOPE: &str =
     " AND EXISTS (SELECT 1 FROM run_scope s WHERE s.run_id = r.id AND s.authority IN (";
 pub(super) const RUNS_IN_SCOPE_END: &str = "))";
+/// A run within a set of authorities: it has a scope, and no scope row
+/// outside the set (then [`RUNS_WITHIN_END`]).
+pub(super) const RUNS_WITHIN: &str =
+    " AND EXISTS (SELECT 1 FROM run_scope s WHERE s.run_id = r.id) \
+      AND NOT EXISTS (SELECT 1 FROM run_scope s WHERE s.run_id = r.id AND s.authority NOT IN (";
+pub(super) const RUNS_WITHIN_END: &str = "))";
 pub(super) const RUNS_ORDER_LIMIT: &str = " ORDER BY r.seq DESC LIMIT ";
 
 // ------------------------------------------------------------------ jobs

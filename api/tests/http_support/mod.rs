@@ -182,6 +182,27 @@ pub fn temp_db() -> (tempfile::TempDir, PathBuf) {
     (dir, db)
 }
 
+/// Stores [`dataset`] and queues a batch placement job on it as the
+/// commissioner, on a server without job workers, then stops the server:
+/// the dataset's id and the job's, still queued.
+pub async fn queued_match_job(db: &Path, t: &Tokens) -> (String, String) {
+    let server = Server::start(db, false).await;
+    let (_, created) = server
+        .post(&t.commissioner, "/v1/datasets", &dataset())
+        .await;
+    let id = created["id"].as_str().expect("id").to_string();
+    let (status, job) = server
+        .post(
+            &t.commissioner,
+            &format!("/v1/datasets/{id}/match"),
+            &serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{job}");
+    server.stop().await;
+    (id, job["id"].as_str().expect("id").to_string())
+}
+
 pub async fn wait_for_job(server: &Server, token: &str, id: &str) -> Value {
     for _ in 0..600 {
         let (status, job) = server.get(token, &format!("/v1/jobs/{id}")).await;

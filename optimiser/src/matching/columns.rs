@@ -75,7 +75,7 @@ pub fn count_eligible(data: &Dataset, index: &SpatialIndex, i: ChildIdx) -> usiz
 /// distance limit only the places the index finds within it are examined;
 /// without one, the distance (which no rule then uses) is computed only for
 /// the places that pass every rule.
-fn for_each_eligible(
+pub(crate) fn for_each_eligible(
     data: &Dataset,
     index: &SpatialIndex,
     i: ChildIdx,

@@ -203,7 +203,7 @@ pub use solution::{
 pub use spread::cheapest_spread;
 
 pub(crate) use columns::group_is_unit as columns_group_is_unit;
-pub(crate) use columns::{build_pool, units, ColumnKind, Pool, Unit};
+pub(crate) use columns::{build_pool, for_each_eligible, units, ColumnKind, Pool, Unit};
 
 /// Default cost per km per week of distance from the anchor.
 pub const DEFAULT_DISTANCE_WEIGHT: f64 = 10.0;
