@@ -15,7 +15,7 @@
 //!   each, with their rows implied by their kind (a `Spread` column's rows sit
 //!   in one shared arena).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 
 use crate::dataset::{ChildIdx, ConstellationIdx, Dataset, GroupIdx, KeepTogether, PlaceIdx, Tag};
@@ -308,12 +308,24 @@ pub enum RowKey {
     /// If child i arrives at home j, none of the later children it
     /// conflicts with there does.
     Conflict(PlaceIdx, ChildIdx),
-    /// A split group's members at place j only if the group uses j.
+    /// A split group's members at place j only if the group uses j (all
+    /// of them, up to the room there).
     PlaceUsed(GroupIdx, PlaceIdx),
+    /// Member i of a split group at place j only if the group uses j.
+    MemberUsed(ChildIdx, PlaceIdx),
     /// A split group's members in constellation K only if it uses K.
     ConstellationUsed(GroupIdx, ConstellationIdx),
-    /// A split group's "first place" only if a member is placed.
+    /// Member i of a split group in constellation K only if the group uses K.
+    MemberInConstellation(ChildIdx, ConstellationIdx),
+    /// A split group uses household j of constellation K only if it uses K.
+    HouseholdUsed(GroupIdx, PlaceIdx),
+    /// A split group uses constellation K only if it uses a household of K.
+    ConstellationOpen(GroupIdx, ConstellationIdx),
+    /// A split group's first cluster is free only if it uses one.
     SplitFirst(GroupIdx),
+    /// A split group is together at one place or earns its first cluster,
+    /// not both.
+    SplitOnce(GroupIdx),
 }
 
 /// What a column decides.
@@ -378,39 +390,58 @@ enum StoredKind {
         link: u32,
         room: u32,
     },
-    /// Rows: each member's child row (1), the capacity row (|g|), the σ row
-    /// (−1), the home rows of each member at the place.
+    /// Rows: each member's child row (1), the capacity row (|g|), the
+    /// group's once row (1), the home rows of each member at the place.
     TogetherSplit { group: u32, place: u32, size: u32 },
     /// Rows: the child row (1), the capacity row (1), then those of
-    /// `split_info[info]`: place-used (1), constellation-used (1) if any,
-    /// σ (−1); the home rows of the child at the place.
+    /// `split_info[info]`: place-used (1), member-used (1),
+    /// constellation-used (1) and member-in-constellation (1) if any; the
+    /// home rows of the child at the place.
     SplitMember { child: u32, place: u32, info: u32 },
-    /// Rows: `row` (−`room`).
+    /// Rows: `split_rows[start..start + len]`: place-used (−room), each
+    /// eligible member's member-used (−1), then household-used (1) and
+    /// constellation-open (−1) for a household of a constellation, else
+    /// first-cluster (−1).
     SplitPlace {
         group: u32,
         place: u32,
-        row: u32,
-        room: u32,
+        start: u32,
+        len: u32,
     },
-    /// Rows: `row` (−`size`).
+    /// Rows: `split_rows[start..start + len]`: constellation-used (−|g|),
+    /// each household-used row of the constellation (−1), each
+    /// member-in-constellation row (−1), constellation-open (1),
+    /// first-cluster (−1).
     SplitConstellation {
         group: u32,
         constellation: u32,
-        row: u32,
-        size: u32,
+        start: u32,
+        len: u32,
     },
-    /// Rows: `row` (1).
-    SplitFirst { group: u32, row: u32 },
+    /// Rows: `row` (first-cluster, 1), `once` (1).
+    SplitFirst { group: u32, row: u32, once: u32 },
 }
 
 /// The rows and companion columns of a [`StoredKind::SplitMember`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct SplitInfo {
     place_row: u32,
+    member_row: u32,
     constellation_row: u32,
-    sigma_row: u32,
+    member_constellation_row: u32,
     place_column: u32,
     constellation_column: u32,
+}
+
+/// A member-used row `a_ij − o_gj ≤ 0` and its two columns (column ids).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MemberLink {
+    /// The row.
+    pub row: usize,
+    /// `o_gj`.
+    pub place_column: usize,
+    /// `a_ij`.
+    pub member_column: usize,
 }
 
 /// A row: its key, its right-hand side and whether it is an equality.
@@ -436,6 +467,8 @@ pub struct Pool<'a> {
     pub pairs: PairTable<'a>,
     stored: Vec<Stored>,
     split_info: Vec<SplitInfo>,
+    split_rows: Vec<(u32, f64)>,
+    member_links: Vec<MemberLink>,
     home: HomeRows,
     spread_rows: Vec<(u32, f64)>,
     /// All rows.
@@ -499,6 +532,11 @@ impl Pool<'_> {
             }
             f(r, v);
         }
+    }
+
+    /// Every member-used row of the split groups with its two columns.
+    pub fn member_links(&self) -> &[MemberLink] {
+        &self.member_links
     }
 
     /// Columns that must come into a model with `c`: a split member's
@@ -681,7 +719,7 @@ impl Pool<'_> {
                         f(self.child_row[i] as usize, 1.0);
                     }
                     f(self.cap_row[place as usize] as usize, size as f64);
-                    f(self.split_sigma_row(group as usize), -1.0);
+                    f(self.group_row[group as usize] as usize, 1.0);
                     self.for_each_group_home_row(members, place as usize, &mut f);
                 }
                 StoredKind::SplitMember { child, place, info } => {
@@ -689,15 +727,24 @@ impl Pool<'_> {
                     f(self.child_row[child as usize] as usize, 1.0);
                     f(self.cap_row[place as usize] as usize, 1.0);
                     f(s.place_row as usize, 1.0);
+                    f(s.member_row as usize, 1.0);
                     if s.constellation_row != NO_ROW {
                         f(s.constellation_row as usize, 1.0);
+                        f(s.member_constellation_row as usize, 1.0);
                     }
-                    f(s.sigma_row as usize, -1.0);
                     self.for_each_home_row(child as usize, place as usize, &mut f);
                 }
-                StoredKind::SplitPlace { row, room, .. } => f(row as usize, -(room as f64)),
-                StoredKind::SplitConstellation { row, size, .. } => f(row as usize, -(size as f64)),
-                StoredKind::SplitFirst { row, .. } => f(row as usize, 1.0),
+                StoredKind::SplitPlace { start, len, .. }
+                | StoredKind::SplitConstellation { start, len, .. } => {
+                    let (a, b) = (start as usize, (start + len) as usize);
+                    for &(r, v) in &self.split_rows[a..b] {
+                        f(r as usize, v);
+                    }
+                }
+                StoredKind::SplitFirst { row, once, .. } => {
+                    f(row as usize, 1.0);
+                    f(once as usize, 1.0);
+                }
                 StoredKind::Spread { start, len, .. } => {
                     let (a, b) = (start as usize, (start + len) as usize);
                     for &(r, v) in &self.spread_rows[a..b] {
@@ -727,18 +774,15 @@ impl Pool<'_> {
                     self.group_row[group as usize] as usize
                 }
                 StoredKind::Member { link, .. } => link as usize,
-                StoredKind::TogetherSplit { group, .. } => self.split_sigma_row(group as usize),
+                StoredKind::TogetherSplit { group, .. } => self.group_row[group as usize] as usize,
                 StoredKind::SplitMember { child, .. } => self.child_row[child as usize] as usize,
-                StoredKind::SplitPlace { row, .. }
-                | StoredKind::SplitConstellation { row, .. }
-                | StoredKind::SplitFirst { row, .. } => row as usize,
+                StoredKind::SplitPlace { start, .. }
+                | StoredKind::SplitConstellation { start, .. } => {
+                    self.split_rows[start as usize].0 as usize
+                }
+                StoredKind::SplitFirst { row, .. } => row as usize,
             },
         }
-    }
-
-    /// The σ row of split group `g` (its `group_row`).
-    fn split_sigma_row(&self, g: GroupIdx) -> usize {
-        self.group_row[g] as usize
     }
 
     /// Reduced cost `coef_c − Σ_r a_rc π_r` of column `c` under duals `pi`.
@@ -789,6 +833,8 @@ pub fn build_pool<'a>(
         pairs,
         stored: Vec::new(),
         split_info: Vec::new(),
+        split_rows: Vec::new(),
+        member_links: Vec::new(),
         home: HomeRows::default(),
         spread_rows: Vec::new(),
         rows: Vec::new(),
@@ -990,9 +1036,9 @@ fn together_places(
 }
 
 /// The columns of a non-strict group (module doc of [`crate::matching`]):
-/// together options `z_gj`, the first-place column `σ_g`, place-used
+/// together options `z_gj`, the first-cluster column `σ_g`, place-used
 /// columns `o_gj`, constellation-used columns `k_gK`, and member columns
-/// `a_ij`.
+/// `a_ij`, with their rows.
 fn split_columns(pool: &mut Pool, data: &Dataset, g: GroupIdx, w_u: f64) {
     let group = &data.sibling_groups()[g];
     let size = group.members.len();
@@ -1000,8 +1046,9 @@ fn split_columns(pool: &mut Pool, data: &Dataset, g: GroupIdx, w_u: f64) {
     for &i in &group.members {
         pool.child_row[i] = pool.row(RowKey::Child(i), 1.0, false) as u32;
     }
-    let sigma = pool.row(RowKey::SplitFirst(g), 0.0, false) as u32;
-    pool.group_row[g] = sigma;
+    let first = pool.row(RowKey::SplitFirst(g), 0.0, false) as u32;
+    let once = pool.row(RowKey::SplitOnce(g), 1.0, false) as u32;
+    pool.group_row[g] = once;
     for (j, cost) in together_places(pool, data, g, true) {
         pool.capacity_row(data, j);
         let kind = StoredKind::TogetherSplit {
@@ -1009,56 +1056,86 @@ fn split_columns(pool: &mut Pool, data: &Dataset, g: GroupIdx, w_u: f64) {
             place: j as u32,
             size: size as u32,
         };
-        pool.push(kind, cost - w_u * size as f64 + w_s);
+        pool.push(kind, cost - w_u * size as f64);
     }
     pool.push(
         StoredKind::SplitFirst {
             group: g as u32,
-            row: sigma,
+            row: first,
+            once,
         },
         -w_s,
     );
-    let mut places: Vec<PlaceIdx> = group
+    // Each place eligible for a member, with the members eligible there.
+    let mut places: Vec<(PlaceIdx, ChildIdx)> = group
         .members
         .iter()
-        .flat_map(|&i| pool.pairs.range(i).map(|p| pool.pairs.place(p)))
+        .flat_map(|&i| pool.pairs.range(i).map(move |p| (i, p)))
+        .map(|(i, p)| (pool.pairs.place(p), i))
         .collect();
     places.sort_unstable();
-    places.dedup();
     let mut used: HashMap<usize, (u32, u32)> = HashMap::new();
-    for &j in &places {
+    let mut k_households: BTreeMap<usize, Vec<u32>> = BTreeMap::new();
+    let mut k_members: BTreeMap<usize, BTreeSet<ChildIdx>> = BTreeMap::new();
+    for same in places.chunk_by(|a, b| a.0 == b.0) {
+        let j = same[0].0;
         pool.capacity_row(data, j);
         let row = pool.row(RowKey::PlaceUsed(g, j), 0.0, false) as u32;
-        let room = (data.places()[j].free_places() as usize).min(size) as u32;
-        let coef = if data.places()[j].constellation().is_some() {
-            w_sc
-        } else {
-            w_s
+        let room = (data.places()[j].free_places() as usize).min(size);
+        let start = pool.split_rows.len() as u32;
+        pool.split_rows.push((row, -(room as f64)));
+        for &(_, i) in same {
+            let r = pool.row(RowKey::MemberUsed(i, j), 0.0, false) as u32;
+            pool.split_rows.push((r, -1.0));
+        }
+        let coef = match data.places()[j].constellation() {
+            Some(k) => {
+                let r = pool.row(RowKey::HouseholdUsed(g, j), 0.0, false) as u32;
+                pool.split_rows.push((r, 1.0));
+                let open = pool.row(RowKey::ConstellationOpen(g, k), 0.0, false) as u32;
+                pool.split_rows.push((open, -1.0));
+                k_households.entry(k).or_default().push(r);
+                k_members
+                    .entry(k)
+                    .or_default()
+                    .extend(same.iter().map(|&(_, i)| i));
+                w_sc
+            }
+            None => {
+                pool.split_rows.push((first, -1.0));
+                w_s
+            }
         };
         used.insert(j, (row, pool.stored.len() as u32));
+        let len = pool.split_rows.len() as u32 - start;
         let kind = StoredKind::SplitPlace {
             group: g as u32,
             place: j as u32,
-            row,
-            room,
+            start,
+            len,
         };
         pool.push(kind, coef);
     }
     let mut in_k: HashMap<usize, (u32, u32)> = HashMap::new();
-    for k in places
-        .iter()
-        .filter_map(|&j| data.places()[j].constellation())
-    {
-        if in_k.contains_key(&k) {
-            continue;
-        }
+    for (&k, households) in &k_households {
         let row = pool.row(RowKey::ConstellationUsed(g, k), 0.0, false) as u32;
         in_k.insert(k, (row, pool.stored.len() as u32));
+        let start = pool.split_rows.len() as u32;
+        pool.split_rows.push((row, -(size as f64)));
+        pool.split_rows
+            .extend(households.iter().map(|&r| (r, -1.0)));
+        for &i in &k_members[&k] {
+            let r = pool.row(RowKey::MemberInConstellation(i, k), 0.0, false) as u32;
+            pool.split_rows.push((r, -1.0));
+        }
+        let open = pool.row_ix[&RowKey::ConstellationOpen(g, k)] as u32;
+        pool.split_rows.push((open, 1.0));
+        pool.split_rows.push((first, -1.0));
         let kind = StoredKind::SplitConstellation {
             group: g as u32,
             constellation: k as u32,
-            row,
-            size: size as u32,
+            start,
+            len: pool.split_rows.len() as u32 - start,
         };
         pool.push(kind, w_s - w_sc);
     }
@@ -1066,13 +1143,18 @@ fn split_columns(pool: &mut Pool, data: &Dataset, g: GroupIdx, w_u: f64) {
         for p in pool.pairs.range(i) {
             let j = pool.pairs.place(p);
             let (place_row, place_column) = used[&j];
+            let member_row = pool.row_ix[&RowKey::MemberUsed(i, j)] as u32;
             let (constellation_row, constellation_column) = data.places()[j]
                 .constellation()
                 .map_or((NO_ROW, NO_ROW), |k| in_k[&k]);
+            let member_constellation_row = data.places()[j].constellation().map_or(NO_ROW, |k| {
+                pool.row_ix[&RowKey::MemberInConstellation(i, k)] as u32
+            });
             pool.split_info.push(SplitInfo {
                 place_row,
+                member_row,
                 constellation_row,
-                sigma_row: sigma,
+                member_constellation_row,
                 place_column,
                 constellation_column,
             });
@@ -1082,6 +1164,11 @@ fn split_columns(pool: &mut Pool, data: &Dataset, g: GroupIdx, w_u: f64) {
                 place: j as u32,
                 info,
             };
+            pool.member_links.push(MemberLink {
+                row: member_row as usize,
+                place_column: pool.pairs.len() + place_column as usize,
+                member_column: pool.id_space(),
+            });
             pool.push(kind, pool.pairs.pair_cost(i, j) - w_u);
         }
     }

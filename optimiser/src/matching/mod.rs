@@ -34,7 +34,8 @@
 //!   constellations too); `a_ij`, member *i* at an eligible place *j*;
 //!   `o_gj`, *g* uses place *j* (each place eligible for a member);
 //!   `k_gK`, *g* uses constellation *K* (each with a household eligible for
-//!   a member); `σ_g`, *g* is placed at all.
+//!   a member); `σ_g`, *g*'s first *cluster* is free (a cluster is a
+//!   constellation, or a place outside constellations).
 //!
 //! Below, `y_ij` is the sum of every column that places child *i* at place
 //! *j* (`x_ij`, `m_iKj`, `a_ij`, or `z_gj` of *i*'s group).
@@ -71,20 +72,30 @@
 //!   by the capacity row). Every conflicting pair is covered by the row of its
 //!   smaller index; with `free_j = 1` the capacity row keeps them apart;
 //! - for each non-strict group *g*: `Σ_j a_ij + Σ_j z_gj ≤ 1` for each member
-//!   *i*; *place used* `Σ_{i∈g} a_ij ≤ min(|g|, free_j)·o_gj`; *constellation
-//!   used* `Σ_{i∈g, j∈K} a_ij ≤ |g|·k_gK`; *first place* `σ_g ≤ Σ_{i,j} a_ij +
-//!   Σ_j z_gj`.
+//!   *i*; *place used* `Σ_{i∈g} a_ij ≤ min(|g|, free_j)·o_gj` and *member
+//!   used* `a_ij ≤ o_gj` for each member and place; *constellation used*
+//!   `Σ_{i∈g, j∈K} a_ij ≤ |g|·k_gK` and *member in constellation* `Σ_{j∈K}
+//!   a_ij ≤ k_gK` for each member; *household used* `o_gj ≤ k_gK` for each
+//!   household *j* of *K*; *constellation open* `k_gK ≤ Σ_{j∈K} o_gj`;
+//!   *first cluster* `σ_g ≤ Σ_{j outside constellations} o_gj + Σ_K k_gK`;
+//!   *once* `σ_g + Σ_j z_gj ≤ 1`. The member-used, member-in-constellation
+//!   and household-used rows leave the integer optimum unchanged (the first
+//!   two are implied in integers by the aggregated rows; the third only
+//!   forbids opening a household for nothing); they tighten the LP, whose
+//!   weakness is what made split groups slow (BENCHMARKS.md).
 //!
 //! *Objective.* Minimise `Σ c(i,j)` over placed children plus
 //! `w_unplaced` × the number of unplaced children plus the split costs,
 //! that is `w_unplaced·N + Σ (c_ij − w_unplaced) x_ij + Σ (Σ_{i∈g} c_ij −
 //! |g| w_unplaced) z_gj − Σ |g| w_unplaced u_gK + Σ c_ij m_iKj` plus, for
-//! non-strict groups, `Σ (Σ_{i∈g} c_ij − |g| w_unplaced + w_s) z_gj + Σ (c_ij −
+//! non-strict groups, `Σ (Σ_{i∈g} c_ij − |g| w_unplaced) z_gj + Σ (c_ij −
 //! w_unplaced) a_ij + Σ_j w(j) o_gj + Σ_K (w_s − w_sc(g)) k_gK − w_s σ_g`, with
 //! `w(j) = w_sc(g)` for a household in a constellation and `w_s` otherwise.
 //!
-//! *Split cost.* At an optimum, `o`, `k` and `σ` take their least values,
-//! so a non-strict group whose placed members use `P` places forming `C`
+//! *Split cost.* At an optimum, `o`, `k` and `σ` take their least values
+//! (`σ_g = 1` exactly when a member is placed through the `a` columns:
+//! opening a cluster only to earn `σ_g` costs at least `w_s`, so gains
+//! nothing), so a non-strict group whose placed members use `P` places forming `C`
 //! clusters (each constellation used is one cluster, each place outside
 //! constellations one more) costs `w_sc(g)·(P − C) + w_s·(C − 1)`: nothing
 //! when together (`z_gj`, or every member's `a_ij` at one place), `w_sc(g)`

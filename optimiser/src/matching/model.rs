@@ -60,8 +60,13 @@ pub fn build(pool: &Pool, active: &[usize], integer: bool, forced: &[usize]) -> 
     home_mix_limits(&mut family);
     home_conflicts(&mut family);
     split_place_used(&mut family);
+    split_member_used(&mut family);
     split_constellation_used(&mut family);
-    split_first_place(&mut family);
+    split_member_in_constellation(&mut family);
+    split_household_used(&mut family);
+    split_constellation_open(&mut family);
+    split_first_cluster(&mut family);
+    split_once(&mut family);
     Built { problem, rows }
 }
 
@@ -85,16 +90,45 @@ fn split_place_used(family: &mut impl FnMut(fn(&RowKey) -> bool)) {
     family(|k| matches!(k, RowKey::PlaceUsed(..)));
 }
 
+/// a_ij − o_gj ≤ 0 for every member i of a non-strict group g and place j
+/// eligible for i.
+fn split_member_used(family: &mut impl FnMut(fn(&RowKey) -> bool)) {
+    family(|k| matches!(k, RowKey::MemberUsed(..)));
+}
+
 /// Σ_{i∈g, j∈K} a_ij − |g|·k_gK ≤ 0 for every non-strict group g and
 /// constellation K with a household eligible for a member.
 fn split_constellation_used(family: &mut impl FnMut(fn(&RowKey) -> bool)) {
     family(|k| matches!(k, RowKey::ConstellationUsed(..)));
 }
 
-/// σ_g − Σ_{i,j} a_ij − Σ_j z_gj ≤ 0 for every non-strict group g: the first
-/// place is free only if a member is placed.
-fn split_first_place(family: &mut impl FnMut(fn(&RowKey) -> bool)) {
+/// Σ_{j∈K} a_ij − k_gK ≤ 0 for every member i of a non-strict group g and
+/// constellation K with a household eligible for i.
+fn split_member_in_constellation(family: &mut impl FnMut(fn(&RowKey) -> bool)) {
+    family(|k| matches!(k, RowKey::MemberInConstellation(..)));
+}
+
+/// o_gj − k_gK ≤ 0 for every non-strict group g and household j of
+/// constellation K eligible for a member.
+fn split_household_used(family: &mut impl FnMut(fn(&RowKey) -> bool)) {
+    family(|k| matches!(k, RowKey::HouseholdUsed(..)));
+}
+
+/// k_gK − Σ_{j∈K} o_gj ≤ 0 for every non-strict group g and constellation
+/// K with a household eligible for a member.
+fn split_constellation_open(family: &mut impl FnMut(fn(&RowKey) -> bool)) {
+    family(|k| matches!(k, RowKey::ConstellationOpen(..)));
+}
+
+/// σ_g − Σ_{j outside constellations} o_gj − Σ_K k_gK ≤ 0 for every
+/// non-strict group g: the first cluster is free only if one is used.
+fn split_first_cluster(family: &mut impl FnMut(fn(&RowKey) -> bool)) {
     family(|k| matches!(k, RowKey::SplitFirst(..)));
+}
+
+/// σ_g + Σ_j z_gj ≤ 1 for every non-strict group g.
+fn split_once(family: &mut impl FnMut(fn(&RowKey) -> bool)) {
+    family(|k| matches!(k, RowKey::SplitOnce(..)));
 }
 
 /// Σ_j x_ij ≤ 1 for every child placed on their own, and Σ_j a_ij + Σ_j z_gj ≤ 1

@@ -46,6 +46,7 @@
 //! model is skipped. The incumbent is then returned as `time_limit` (or
 //! `optimal` if its gap to the bound is already within tolerance).
 
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use crate::solver::{self, Call, Deadline, SolveStatus, SolverError, Tuning};
@@ -130,18 +131,6 @@ fn greedy_start(pool: &Pool, active: &[usize], forced: &[usize]) -> Vec<f64> {
         if fits {
             pool.for_each_row(c, |r, a| room[r] -= a);
             values[k] = 1.0;
-        }
-    }
-    // A split group placed together earns its first place (σ_g = 1).
-    for &k in &order {
-        let c = active[k];
-        if values[k] == 0.0 && matches!(pool.kind(c), ColumnKind::SplitFirst { .. }) {
-            let mut fits = true;
-            pool.for_each_row(c, |r, a| fits &= room[r] >= a - 1e-9);
-            if fits {
-                pool.for_each_row(c, |r, a| room[r] -= a);
-                values[k] = 1.0;
-            }
         }
     }
     values
@@ -250,6 +239,34 @@ fn price(
     }
     picked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     (bound, picked.into_iter().map(|(_, c)| c).collect())
+}
+
+/// Moves the reduced cost of each place-used column `o_gj` of the model
+/// onto the member-used rows `a_ij − o_gj ≤ 0` whose member column `a_ij`
+/// is not in the model, in equal shares, so that pricing charges a member
+/// column for the place it would open.
+///
+/// The duals stay optimal for the restricted LP: such a row is touched in
+/// the model only by `o_gj` (coefficient −1), so lowering its dual by `s`
+/// lowers `o_gj`'s reduced cost by `s` (kept ≥ 0, dual feasible); and a
+/// column with a positive reduced cost is at 0, so the row (`−o_gj ≤ 0`) is
+/// tight (complementary slackness). Without this, HiGHS reports 0 for those
+/// degenerate rows, every `a_ij` looks as if opening its place were free,
+/// and pricing brings in nearly every member column one round at a time.
+fn share_place_costs(pool: &Pool, in_model: &[bool], pi: &mut [f64]) {
+    let absent =
+        |l: &&super::columns::MemberLink| in_model[l.place_column] && !in_model[l.member_column];
+    let mut shares: HashMap<usize, usize> = HashMap::new();
+    for link in pool.member_links().iter().filter(absent) {
+        *shares.entry(link.place_column).or_default() += 1;
+    }
+    let share: HashMap<usize, f64> = shares
+        .into_iter()
+        .map(|(o, n)| (o, pool.reduced_cost(o, pi).max(0.0) / n as f64))
+        .collect();
+    for link in pool.member_links().iter().filter(absent) {
+        pi[link.row] -= share[&link.place_column];
+    }
 }
 
 /// The left-out columns after a MIP: the least reduced cost among them, and
@@ -383,6 +400,7 @@ pub fn solve(
                 let d = lp.row_duals.get(m).copied().unwrap_or(0.0);
                 pi[r] = if pool.rows[r].equality { d } else { d.min(0.0) };
             }
+            share_place_costs(pool, &in_model, &mut pi);
             // Tight on purpose: a left-out column with a slightly negative
             // reduced cost is not added but counts in full against L.
             let tolerance = PRICING_TOLERANCE * (1.0 + lp.objective.abs());
