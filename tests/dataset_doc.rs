@@ -54,7 +54,7 @@ fn the_v1_1_example_splits_siblings_and_respects_the_homes_residents() {
 fn the_documented_example_validates_and_solves_as_documented() {
     let raw: optimiser::dataset::RawDataset =
         api::load::parse_dataset(&doc_example(), "docs/dataset.md").expect("the example parses");
-    assert_eq!(raw.version, 1);
+    assert_eq!(raw.version, optimiser::dataset::raw::ContractVersion::V1);
     // Every table appears in the example.
     assert!(!raw.schools.is_empty() && !raw.carers.is_empty() && !raw.homes.is_empty());
     assert!(!raw.children.is_empty() && !raw.sibling_groups.is_empty());

@@ -284,6 +284,10 @@ impl Row<'_> {
         }
     }
 
+    fn opt_bool(&mut self, field: &str) -> Option<bool> {
+        (!self.cell(field).is_empty()).then(|| self.bool(field))
+    }
+
     fn opt_u32(&mut self, field: &str) -> Option<u32> {
         (!self.cell(field).is_empty()).then(|| self.u32(field))
     }
@@ -697,7 +701,7 @@ pub fn read_tables(source: &Tables<'_>) -> Result<(RawDataset, Lines, Vec<Proble
         RawSiblingGroup {
             id: r.string("id"),
             keep_together: r.choice("keep_together", &policies, None),
-            strict: r.bool("strict"),
+            strict: r.opt_bool("strict"),
         }
     })?;
     lines.0.insert("sibling_groups", l);
@@ -721,8 +725,8 @@ pub fn read_tables(source: &Tables<'_>) -> Result<(RawDataset, Lines, Vec<Proble
             "practice_weights.csv has at most one row".to_string(),
         ));
     }
-    let raw = RawDataset {
-        version: 1,
+    let mut raw = RawDataset {
+        version: ContractVersion::V1,
         authorities,
         schools,
         carers,
@@ -732,6 +736,9 @@ pub fn read_tables(source: &Tables<'_>) -> Result<(RawDataset, Lines, Vec<Proble
         incompatible,
         practice_weights: weights.into_iter().next(),
     };
+    if raw.uses_v1_1_fields() {
+        raw.version = ContractVersion::V1_1;
+    }
     tracing::debug!(problems = problems.len(), "CSV folder read");
     Ok((raw, lines, problems))
 }
@@ -872,7 +879,16 @@ pub fn write_folder(raw: &RawDataset, folder: &Path) -> Result<(), ApiError> {
         &["id", "keep_together", "strict"],
         raw.sibling_groups
             .iter()
-            .map(|g| vec![g.id.clone(), name(&g.keep_together), g.strict.to_string()])
+            .map(|g| {
+                // Absent in a v1.1 dataset means false: written so, a
+                // CSV folder (which has no version) reads back as v1.1.
+                let strict = match (g.strict, raw.version.is_v1()) {
+                    (Some(s), _) => s.to_string(),
+                    (None, true) => String::new(),
+                    (None, false) => "false".into(),
+                };
+                vec![g.id.clone(), name(&g.keep_together), strict]
+            })
             .collect(),
     )?;
     if !raw.incompatible.is_empty() {
@@ -1082,5 +1098,38 @@ mod tests {
         let (back, _, problems) = read_folder(dir.path()).expect("reads");
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(back, raw);
+    }
+
+    #[test]
+    fn a_folder_without_v1_1_fields_is_v1_and_one_with_them_v1_1() {
+        use optimiser::generator::{generate_raw, GeneratorSpec};
+        let v1 = generate_raw(&GeneratorSpec {
+            practice: false,
+            ..GeneratorSpec::small(3)
+        });
+        // Write the groups without `strict`: a folder as v1 wrote it.
+        let mut unmarked = v1.clone();
+        unmarked
+            .sibling_groups
+            .iter_mut()
+            .for_each(|g| g.strict = None);
+        assert!(!unmarked.sibling_groups.is_empty());
+        let dir = tempfile::tempdir().expect("temp dir");
+        write_folder(&unmarked, dir.path()).expect("writes");
+        let (back, _, _) = read_folder(dir.path()).expect("reads");
+        assert_eq!(back.version, ContractVersion::V1);
+        let data = optimiser::dataset::Dataset::try_from(&back).expect("valid");
+        assert!(data.sibling_groups().iter().all(|g| g.strict));
+
+        // A v1.1 dataset whose groups leave `strict` to the version reads
+        // back as v1.1, its groups still not strict.
+        let mut v1_1 = unmarked;
+        v1_1.version = ContractVersion::V1_1;
+        let dir = tempfile::tempdir().expect("temp dir");
+        write_folder(&v1_1, dir.path()).expect("writes");
+        let (back, _, _) = read_folder(dir.path()).expect("reads");
+        assert_eq!(back.version, ContractVersion::V1_1);
+        let data = optimiser::dataset::Dataset::try_from(&back).expect("valid");
+        assert!(data.sibling_groups().iter().all(|g| !g.strict));
     }
 }

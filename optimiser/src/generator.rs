@@ -505,7 +505,7 @@ pub fn generate_raw(spec: &GeneratorSpec) -> RawDataset {
                 id: id.clone(),
                 keep_together,
                 // v1: all or none (`add_practice` draws the v1.1 value).
-                strict: true,
+                strict: Some(true),
             });
             id
         });
@@ -566,7 +566,7 @@ pub fn generate_raw(spec: &GeneratorSpec) -> RawDataset {
         c.authority = children[i].authority.clone();
     }
     let mut raw = RawDataset {
-        version: 1,
+        version: crate::dataset::raw::ContractVersion::V1,
         authorities,
         schools: schools.into_iter().map(|(s, _)| s).collect(),
         carers,
@@ -577,6 +577,7 @@ pub fn generate_raw(spec: &GeneratorSpec) -> RawDataset {
         practice_weights: None,
     };
     if spec.practice {
+        raw.version = crate::dataset::raw::ContractVersion::V1_1;
         add_practice(spec.seed, &mut raw);
     }
     raw
@@ -666,7 +667,7 @@ pub fn add_practice(seed: u64, raw: &mut RawDataset) {
         };
     }
     for g in &mut raw.sibling_groups {
-        g.strict = rng.random_bool(0.1);
+        g.strict = Some(rng.random_bool(0.1));
     }
 }
 
@@ -840,7 +841,7 @@ pub fn carer_pool(seed: u64, households: usize, candidates: usize) -> RawDataset
         });
     }
     RawDataset {
-        version: 1,
+        version: crate::dataset::raw::ContractVersion::V1,
         authorities,
         schools: vec![],
         carers,

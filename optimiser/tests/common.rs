@@ -95,7 +95,7 @@ pub fn tiny(seed: u64, max_children: usize, max_places: usize) -> RawDataset {
                 sibling_groups.push(RawSiblingGroup {
                     id: id.clone(),
                     keep_together,
-                    strict: true,
+                    strict: Some(true),
                 });
             }
             id
@@ -129,7 +129,7 @@ pub fn tiny(seed: u64, max_children: usize, max_places: usize) -> RawDataset {
             vec![children[rng.random_range(0..children.len())].id.clone()];
     }
     RawDataset {
-        version: 1,
+        version: optimiser::dataset::raw::ContractVersion::V1,
         authorities: vec![RawAuthority {
             id: "A".into(),
             name: "Authority".into(),
@@ -193,7 +193,7 @@ pub fn child(id: &str, group: Option<&str>) -> RawChild {
 /// policy, then validate with `Dataset::try_from`.
 pub fn raw_dataset(carers: Vec<RawCarer>, children: Vec<RawChild>) -> RawDataset {
     RawDataset {
-        version: 1,
+        version: optimiser::dataset::raw::ContractVersion::V1,
         authorities: vec![RawAuthority {
             id: "A".into(),
             name: "A".into(),
@@ -291,7 +291,7 @@ pub fn tiny_practice(seed: u64, max_children: usize, max_places: usize) -> RawDa
         }
     }
     for g in &mut raw.sibling_groups {
-        g.strict = rng.random_bool(0.3);
+        g.strict = Some(rng.random_bool(0.3));
     }
     raw.practice_weights = Some(RawPracticeWeights {
         w_split: Some([300.0, 2000.0][rng.random_range(0..2)]),

@@ -302,7 +302,7 @@ fn a_non_strict_group_is_split_rather_than_left_unplaced() {
     raw.sibling_groups = vec![RawSiblingGroup {
         id: "G".into(),
         keep_together: KeepTogether::Household,
-        strict: false,
+        strict: Some(false),
     }];
     let (data, s) = solve(raw.clone());
     assert_eq!(s.breakdown.children_placed, 4);
@@ -318,7 +318,7 @@ fn a_non_strict_group_is_split_rather_than_left_unplaced() {
         &[("K0", "C1"), ("K1", "C1"), ("K2", "C2"), ("K3", "C3")]
     )
     .is_ok_and(|o| o > s.objective));
-    raw.sibling_groups[0].strict = true;
+    raw.sibling_groups[0].strict = Some(true);
     let (_, strict) = solve(raw);
     assert_eq!(strict.breakdown.children_placed, 0);
     assert!(strict
@@ -435,42 +435,64 @@ fn unplaced_reasons_name_the_new_rules() {
 
 #[test]
 fn a_v1_dataset_reads_the_same_with_the_v1_defaults() {
-    // Every v1.1 field takes its default: no sexes, risks, residents, mix
-    // limits or incompatible pairs (so no home rows), no weight outside the
-    // authority, and groups non-strict (split only when they cannot be
-    // together: a v1 answer that kept every group together is unchanged).
-    let raw = common::tiny(7, 8, 6);
-    let json = serde_json::to_value(&raw).expect("serialises");
-    let mut v1 = json.clone();
-    for table in ["carers", "homes", "children", "sibling_groups"] {
-        for record in v1[table].as_array_mut().expect("table") {
-            let record = record.as_object_mut().expect("record");
-            for field in [
-                "sex_preference",
-                "sex",
-                "residents",
-                "mix_limits",
-                "max_age_gap",
-                "risks",
-                "strict",
-            ] {
-                record.remove(field);
+    // A `version: 1` document without any v1.1 field: no sexes, risks,
+    // residents, mix limits or incompatible pairs (so no home rows), no
+    // weight outside the authority, and every group strict (v1's all or
+    // none), so it solves exactly as the same groups marked strict. Under
+    // `version: 1.1` the same document's groups are not strict.
+    let mut found_group = false;
+    for seed in 0..40 {
+        let raw = common::tiny(seed, 8, 6);
+        if raw.sibling_groups.is_empty() {
+            continue;
+        }
+        found_group = true;
+        let mut v1 = serde_json::to_value(&raw).expect("serialises");
+        for table in ["carers", "homes", "children", "sibling_groups"] {
+            for record in v1[table].as_array_mut().expect("table") {
+                let record = record.as_object_mut().expect("record");
+                for field in [
+                    "sex_preference",
+                    "sex",
+                    "residents",
+                    "mix_limits",
+                    "max_age_gap",
+                    "risks",
+                    "strict",
+                ] {
+                    record.remove(field);
+                }
             }
         }
+        let map = v1.as_object_mut().expect("document");
+        map.remove("incompatible");
+        map.remove("practice_weights");
+        assert_eq!(map["version"], serde_json::json!(1));
+        let back: RawDataset = serde_json::from_value(v1.clone()).expect("a v1 document reads");
+        assert!(!back.uses_v1_1_fields());
+        let data = Dataset::try_from(&back).expect("valid");
+        assert!(data.incompatible().is_empty());
+        assert_eq!(
+            data.practice(),
+            &optimiser::dataset::PracticeWeights::default()
+        );
+        assert!(data
+            .places()
+            .iter()
+            .all(|p| p.residents.is_empty() && !p.has_mix_rules()));
+        assert!(data.sibling_groups().iter().all(|g| g.strict));
+        let strict = Dataset::try_from(&raw).expect("valid");
+        assert!(strict.sibling_groups().iter().all(|g| g.strict));
+        let config = MatchConfig::default();
+        let a = matching::solve(&data, &config).expect("solves");
+        let b = matching::solve(&strict, &config).expect("solves");
+        assert_eq!(a.placement, b.placement, "seed {seed}");
+        assert_eq!(a.objective, b.objective, "seed {seed}");
+
+        v1["version"] = serde_json::json!(1.1);
+        let v1_1: RawDataset = serde_json::from_value(v1).expect("reads");
+        let data = Dataset::try_from(&v1_1).expect("valid");
+        assert!(data.sibling_groups().iter().all(|g| !g.strict));
     }
-    let map = v1.as_object_mut().expect("document");
-    map.remove("incompatible");
-    map.remove("practice_weights");
-    let back: RawDataset = serde_json::from_value(v1).expect("a v1 document reads");
-    let data = Dataset::try_from(&back).expect("valid");
-    assert!(data.incompatible().is_empty());
-    assert_eq!(
-        data.practice(),
-        &optimiser::dataset::PracticeWeights::default()
-    );
-    assert!(data
-        .places()
-        .iter()
-        .all(|p| p.residents.is_empty() && !p.has_mix_rules()));
-    assert!(data.sibling_groups().iter().all(|g| !g.strict));
+    assert!(found_group);
 }

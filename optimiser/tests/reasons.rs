@@ -66,7 +66,7 @@ fn siblings_cannot_be_kept_together() {
     raw.sibling_groups.push(RawSiblingGroup {
         id: "G".into(),
         keep_together: KeepTogether::Household,
-        strict: true,
+        strict: Some(true),
     });
     let strict = Dataset::try_from(raw.clone()).expect("valid");
     let r = reasons(&strict, &MatchConfig::default());
@@ -78,7 +78,7 @@ fn siblings_cannot_be_kept_together() {
         ]
     );
     // Not strict (the default): split over the two households instead.
-    raw.sibling_groups[0].strict = false;
+    raw.sibling_groups[0].strict = Some(false);
     let s = solve(
         &Dataset::try_from(raw).expect("valid"),
         &MatchConfig::default(),
@@ -108,7 +108,7 @@ fn constellation_group_spreads_over_households_of_one_constellation() {
     raw.sibling_groups.push(RawSiblingGroup {
         id: "G".into(),
         keep_together: KeepTogether::Constellation,
-        strict: true,
+        strict: Some(true),
     });
     let data = Dataset::try_from(raw).expect("valid");
     let s = solve(&data, &MatchConfig::default()).unwrap();

@@ -22,14 +22,86 @@ pub struct RawLocation {
     pub lon: f64,
 }
 
+/// A dataset's contract version, `1` or `1.1` (any other number is read,
+/// then rejected by validation with the other problems).
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(transparent)]
+pub struct ContractVersion(pub f64);
+
+impl ContractVersion {
+    /// Contract v1.
+    pub const V1: ContractVersion = ContractVersion(1.0);
+    /// Contract v1.1 (issue 10: the rules of practice).
+    pub const V1_1: ContractVersion = ContractVersion(1.1);
+
+    /// Whether this is contract v1 (sibling groups strict unless they say).
+    pub fn is_v1(self) -> bool {
+        self == Self::V1
+    }
+
+    /// Whether this version is one the optimiser reads.
+    pub fn is_supported(self) -> bool {
+        self == Self::V1 || self == Self::V1_1
+    }
+}
+
+impl RawDataset {
+    /// Whether any field new in contract v1.1 has a value other than its
+    /// absence: a group's `strict`, a child's `sex` or `risks`, a home's
+    /// `sex` (other than mixed), `residents`, `mix_limits` or `max_age_gap`,
+    /// a carer's `sex_preference`, `incompatible` or `practice_weights`. A
+    /// CSV folder (which has no version) is v1.1 exactly when this holds.
+    pub fn uses_v1_1_fields(&self) -> bool {
+        self.sibling_groups.iter().any(|g| g.strict.is_some())
+            || self
+                .children
+                .iter()
+                .any(|c| c.sex.is_some() || !c.risks.is_empty())
+            || self.homes.iter().any(|h| {
+                h.sex != SexGroup::Mixed
+                    || !h.residents.is_empty()
+                    || !h.mix_limits.is_empty()
+                    || h.max_age_gap.is_some()
+            })
+            || self.carers.iter().any(|c| c.sex_preference.is_some())
+            || !self.incompatible.is_empty()
+            || self.practice_weights.is_some()
+    }
+}
+
+impl Default for ContractVersion {
+    /// The latest, v1.1.
+    fn default() -> Self {
+        Self::V1_1
+    }
+}
+
+impl std::fmt::Display for ContractVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl Serialize for ContractVersion {
+    /// `1` (an integer, as v1 files have it) or `1.1`.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if self.is_v1() {
+            s.serialize_u32(1)
+        } else {
+            s.serialize_f64(self.0)
+        }
+    }
+}
+
 /// A whole dataset: the places available and the children waiting.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RawDataset {
-    /// Contract version; must be 1.
-    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1))]
-    pub version: u32,
+    /// Contract version: `1` or `1.1`. It decides only the default of a
+    /// sibling group's `strict` (v1: `true`, all or none; v1.1: `false`).
+    #[cfg_attr(feature = "openapi", schema(value_type = f64, minimum = 1, maximum = 1.1))]
+    pub version: ContractVersion,
     /// Local authorities, by ONS GSS code.
     #[cfg_attr(feature = "openapi", schema(max_items = 1000))]
     pub authorities: Vec<RawAuthority>,
@@ -356,8 +428,9 @@ pub struct RawSiblingGroup {
     /// How the group must be kept together.
     pub keep_together: KeepTogether,
     /// v1.1: `true` keeps the group all-or-none (a court order or care plan);
-    /// `false` (default) places it together if possible and otherwise splits
-    /// it over as few places as possible, at a cost (`w_split`).
-    #[serde(default)]
-    pub strict: bool,
+    /// `false` places it together if possible and otherwise splits it over
+    /// as few places as possible, at a cost (`w_split`). Absent: `true` in a
+    /// `version` 1 dataset (v1's rule), `false` in a `version` 1.1 one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strict: Option<bool>,
 }

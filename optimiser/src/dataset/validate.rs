@@ -556,13 +556,16 @@ pub(crate) fn index_of<'a>(ids: impl Iterator<Item = &'a str>) -> HashMap<&'a st
 
 fn validate(raw: &RawDataset) -> Result<Dataset, Vec<ValidationError>> {
     let mut e = Errors(Vec::new());
-    if raw.version != 1 {
+    if !raw.version.is_supported() {
         e.0.push(ValidationError {
             table: "dataset",
             index: None,
             record: None,
             field: "version".into(),
-            message: format!("version {} is not supported (expected 1)", raw.version),
+            message: format!(
+                "version {} is not supported (expected 1 or 1.1)",
+                raw.version
+            ),
         });
     }
     for (table, len) in [
@@ -733,7 +736,7 @@ fn validate(raw: &RawDataset) -> Result<Dataset, Vec<ValidationError>> {
                 id: g.id.clone(),
                 keep_together: g.keep_together,
                 members: vec![],
-                strict: g.strict,
+                strict: g.strict.unwrap_or(raw.version.is_v1()),
             }
         })
         .collect();
@@ -765,7 +768,7 @@ fn validate(raw: &RawDataset) -> Result<Dataset, Vec<ValidationError>> {
                     id: g.clone(),
                     keep_together: KeepTogether::Household,
                     members: vec![],
-                    strict: false,
+                    strict: raw.version.is_v1(),
                 });
             }
             sibling_groups[k].members.push(i);
@@ -834,7 +837,7 @@ mod tests {
 
     fn valid() -> RawDataset {
         RawDataset {
-            version: 1,
+            version: crate::dataset::raw::ContractVersion::V1,
             authorities: vec![RawAuthority {
                 id: "E06000044".into(),
                 name: "Portsmouth".into(),
@@ -987,11 +990,11 @@ mod tests {
     #[test]
     fn version_ids_and_empty_groups() {
         let mut raw = valid();
-        raw.version = 2;
+        raw.version = ContractVersion(2.0);
         raw.sibling_groups.push(RawSiblingGroup {
             id: "SG9".into(),
             keep_together: KeepTogether::None,
-            strict: true,
+            strict: Some(true),
         });
         raw.children[0].id = " ".into();
         let got = fields(raw);
