@@ -45,7 +45,7 @@ fn main() {
         })
         .collect();
     let data = RawDataset {
-        version: optimiser::dataset::raw::ContractVersion::V1,
+        version: optimiser::dataset::raw::ContractVersion::V1_1,
         authorities: vec![RawAuthority {
             id: "E06000044".into(),
             name: "Portsmouth".into(),

@@ -189,7 +189,7 @@ mod tests {
             lon: -1.09,
         };
         RawDataset {
-            version: crate::dataset::raw::ContractVersion::V1,
+            version: crate::dataset::raw::ContractVersion::V1_1,
             authorities: vec![RawAuthority {
                 id: "E06000044".into(),
                 name: "Portsmouth".into(),

@@ -129,7 +129,7 @@ pub fn tiny(seed: u64, max_children: usize, max_places: usize) -> RawDataset {
             vec![children[rng.random_range(0..children.len())].id.clone()];
     }
     RawDataset {
-        version: optimiser::dataset::raw::ContractVersion::V1,
+        version: optimiser::dataset::raw::ContractVersion::V1_1,
         authorities: vec![RawAuthority {
             id: "A".into(),
             name: "Authority".into(),
@@ -193,7 +193,7 @@ pub fn child(id: &str, group: Option<&str>) -> RawChild {
 /// policy, then validate with `Dataset::try_from`.
 pub fn raw_dataset(carers: Vec<RawCarer>, children: Vec<RawChild>) -> RawDataset {
     RawDataset {
-        version: optimiser::dataset::raw::ContractVersion::V1,
+        version: optimiser::dataset::raw::ContractVersion::V1_1,
         authorities: vec![RawAuthority {
             id: "A".into(),
             name: "A".into(),

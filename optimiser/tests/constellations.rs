@@ -35,7 +35,7 @@ fn carer(id: &str, lat: f64, lon: f64, provider: Provider, places: u32) -> RawCa
 
 fn dataset(carers: Vec<RawCarer>) -> Dataset {
     let raw = RawDataset {
-        version: optimiser::dataset::raw::ContractVersion::V1,
+        version: optimiser::dataset::raw::ContractVersion::V1_1,
         authorities: vec![RawAuthority {
             id: "E06000044".into(),
             name: "Portsmouth".into(),

@@ -467,7 +467,7 @@ fn a_v1_dataset_reads_the_same_with_the_v1_defaults() {
         let map = v1.as_object_mut().expect("document");
         map.remove("incompatible");
         map.remove("practice_weights");
-        assert_eq!(map["version"], serde_json::json!(1));
+        map.insert("version".into(), serde_json::json!(1));
         let back: RawDataset = serde_json::from_value(v1.clone()).expect("a v1 document reads");
         assert!(!back.uses_v1_1_fields());
         let data = Dataset::try_from(&back).expect("valid");
@@ -481,7 +481,24 @@ fn a_v1_dataset_reads_the_same_with_the_v1_defaults() {
             .iter()
             .all(|p| p.residents.is_empty() && !p.has_mix_rules()));
         assert!(data.sibling_groups().iter().all(|g| g.strict));
-        let strict = Dataset::try_from(&raw).expect("valid");
+        // The same groups, each marked strict (unlisted ones listed).
+        let mut marked = raw.clone();
+        for c in &raw.children {
+            if let Some(id) = &c.sibling_group {
+                if !marked.sibling_groups.iter().any(|g| &g.id == id) {
+                    marked.sibling_groups.push(RawSiblingGroup {
+                        id: id.clone(),
+                        keep_together: optimiser::dataset::KeepTogether::Household,
+                        strict: None,
+                    });
+                }
+            }
+        }
+        marked
+            .sibling_groups
+            .iter_mut()
+            .for_each(|g| g.strict = Some(true));
+        let strict = Dataset::try_from(&marked).expect("valid");
         assert!(strict.sibling_groups().iter().all(|g| g.strict));
         let config = MatchConfig::default();
         let a = matching::solve(&data, &config).expect("solves");

@@ -326,6 +326,9 @@ pub enum RowKey {
     /// A split group is together at one place or earns its first cluster,
     /// not both.
     SplitOnce(GroupIdx),
+    /// A split group that no one cluster can hold uses two clusters once
+    /// all its members are placed member by member.
+    SplitTwoClusters(GroupIdx),
 }
 
 /// What a column decides.
@@ -429,6 +432,7 @@ struct SplitInfo {
     member_row: u32,
     constellation_row: u32,
     member_constellation_row: u32,
+    two_row: u32,
     place_column: u32,
     constellation_column: u32,
 }
@@ -469,6 +473,7 @@ pub struct Pool<'a> {
     split_info: Vec<SplitInfo>,
     split_rows: Vec<(u32, f64)>,
     member_links: Vec<MemberLink>,
+    two_row: Vec<u32>,
     home: HomeRows,
     spread_rows: Vec<(u32, f64)>,
     /// All rows.
@@ -720,6 +725,10 @@ impl Pool<'_> {
                     }
                     f(self.cap_row[place as usize] as usize, size as f64);
                     f(self.group_row[group as usize] as usize, 1.0);
+                    let two = self.two_row[group as usize];
+                    if two != NO_ROW && size > 2 {
+                        f(two as usize, (size - 2) as f64);
+                    }
                     self.for_each_group_home_row(members, place as usize, &mut f);
                 }
                 StoredKind::SplitMember { child, place, info } => {
@@ -731,6 +740,9 @@ impl Pool<'_> {
                     if s.constellation_row != NO_ROW {
                         f(s.constellation_row as usize, 1.0);
                         f(s.member_constellation_row as usize, 1.0);
+                    }
+                    if s.two_row != NO_ROW {
+                        f(s.two_row as usize, 1.0);
                     }
                     self.for_each_home_row(child as usize, place as usize, &mut f);
                 }
@@ -835,6 +847,7 @@ pub fn build_pool<'a>(
         split_info: Vec::new(),
         split_rows: Vec::new(),
         member_links: Vec::new(),
+        two_row: vec![NO_ROW; data.sibling_groups().len()],
         home: HomeRows::default(),
         spread_rows: Vec::new(),
         rows: Vec::new(),
@@ -1049,6 +1062,12 @@ fn split_columns(pool: &mut Pool, data: &Dataset, g: GroupIdx, w_u: f64) {
     let first = pool.row(RowKey::SplitFirst(g), 0.0, false) as u32;
     let once = pool.row(RowKey::SplitOnce(g), 1.0, false) as u32;
     pool.group_row[g] = once;
+    let two = if one_cluster_can_hold(pool, data, g) {
+        NO_ROW
+    } else {
+        pool.row(RowKey::SplitTwoClusters(g), size as f64 - 2.0, false) as u32
+    };
+    pool.two_row[g] = two;
     for (j, cost) in together_places(pool, data, g, true) {
         pool.capacity_row(data, j);
         let kind = StoredKind::TogetherSplit {
@@ -1081,7 +1100,8 @@ fn split_columns(pool: &mut Pool, data: &Dataset, g: GroupIdx, w_u: f64) {
         let j = same[0].0;
         pool.capacity_row(data, j);
         let row = pool.row(RowKey::PlaceUsed(g, j), 0.0, false) as u32;
-        let room = (data.places()[j].free_places() as usize).min(size);
+        // Not all members one by one: that is the together column.
+        let room = (data.places()[j].free_places() as usize).min(size - 1);
         let start = pool.split_rows.len() as u32;
         pool.split_rows.push((row, -(room as f64)));
         for &(_, i) in same {
@@ -1103,6 +1123,9 @@ fn split_columns(pool: &mut Pool, data: &Dataset, g: GroupIdx, w_u: f64) {
             }
             None => {
                 pool.split_rows.push((first, -1.0));
+                if two != NO_ROW {
+                    pool.split_rows.push((two, -1.0));
+                }
                 w_s
             }
         };
@@ -1131,6 +1154,9 @@ fn split_columns(pool: &mut Pool, data: &Dataset, g: GroupIdx, w_u: f64) {
         let open = pool.row_ix[&RowKey::ConstellationOpen(g, k)] as u32;
         pool.split_rows.push((open, 1.0));
         pool.split_rows.push((first, -1.0));
+        if two != NO_ROW {
+            pool.split_rows.push((two, -1.0));
+        }
         let kind = StoredKind::SplitConstellation {
             group: g as u32,
             constellation: k as u32,
@@ -1155,6 +1181,7 @@ fn split_columns(pool: &mut Pool, data: &Dataset, g: GroupIdx, w_u: f64) {
                 member_row,
                 constellation_row,
                 member_constellation_row,
+                two_row: two,
                 place_column,
                 constellation_column,
             });
@@ -1172,6 +1199,36 @@ fn split_columns(pool: &mut Pool, data: &Dataset, g: GroupIdx, w_u: f64) {
             pool.push(kind, pool.pairs.pair_cost(i, j) - w_u);
         }
     }
+}
+
+/// Whether one cluster could hold every member of split group `g` placed
+/// member by member: a constellation whose households eligible for them
+/// have room for all (an exact assignment, [`super::spread`]). A place
+/// outside constellations never does: all members at one place is the
+/// together column `z_gj` (the place-used row allows at most `|g| − 1`).
+fn one_cluster_can_hold(pool: &Pool, data: &Dataset, g: GroupIdx) -> bool {
+    let members = &data.sibling_groups()[g].members;
+    let mut constellations: Vec<ConstellationIdx> = members
+        .iter()
+        .flat_map(|&i| pool.pairs.range(i))
+        .filter_map(|p| data.places()[pool.pairs.place(p)].constellation())
+        .collect();
+    constellations.sort_unstable();
+    constellations.dedup();
+    constellations.into_iter().any(|k| {
+        let options: Vec<Vec<(PlaceIdx, f64)>> = members
+            .iter()
+            .map(|&i| {
+                pool.pairs
+                    .range(i)
+                    .map(|p| pool.pairs.place(p))
+                    .filter(|&j| data.places()[j].constellation() == Some(k))
+                    .map(|j| (j, 0.0))
+                    .collect()
+            })
+            .collect();
+        super::spread::cheapest_spread(&options, &|j| data.places()[j].free_places()).is_some()
+    })
 }
 
 fn group_columns(pool: &mut Pool, data: &Dataset, g: GroupIdx, w_u: f64) {

@@ -72,16 +72,24 @@
 //!   by the capacity row). Every conflicting pair is covered by the row of its
 //!   smaller index; with `free_j = 1` the capacity row keeps them apart;
 //! - for each non-strict group *g*: `Σ_j a_ij + Σ_j z_gj ≤ 1` for each member
-//!   *i*; *place used* `Σ_{i∈g} a_ij ≤ min(|g|, free_j)·o_gj` and *member
+//!   *i*; *place used* `Σ_{i∈g} a_ij ≤ min(|g| − 1, free_j)·o_gj` (all
+//!   members at one place is the column `z_gj`, at the same cost) and *member
 //!   used* `a_ij ≤ o_gj` for each member and place; *constellation used*
 //!   `Σ_{i∈g, j∈K} a_ij ≤ |g|·k_gK` and *member in constellation* `Σ_{j∈K}
 //!   a_ij ≤ k_gK` for each member; *household used* `o_gj ≤ k_gK` for each
 //!   household *j* of *K*; *constellation open* `k_gK ≤ Σ_{j∈K} o_gj`;
 //!   *first cluster* `σ_g ≤ Σ_{j outside constellations} o_gj + Σ_K k_gK`;
-//!   *once* `σ_g + Σ_j z_gj ≤ 1`. The member-used, member-in-constellation
-//!   and household-used rows leave the integer optimum unchanged (the first
-//!   two are implied in integers by the aggregated rows; the third only
-//!   forbids opening a household for nothing); they tighten the LP, whose
+//!   *once* `σ_g + Σ_j z_gj ≤ 1`; and, for a group that no one cluster can
+//!   hold (no constellation has households eligible for the members with
+//!   room for all of them, checked exactly), *two clusters* `Σ_{i,j} a_ij +
+//!   (|g| − 2)·Σ_j z_gj − Σ_{j outside constellations} o_gj − Σ_K k_gK ≤
+//!   |g| − 2` (placed member by member, all of them use two clusters). The
+//!   member-used, member-in-constellation
+//!   and household-used rows and the `|g| − 1` leave the integer optimum
+//!   unchanged (the first two are implied in integers by the aggregated
+//!   rows; the third only forbids opening a household for nothing; the
+//!   fourth moves an all-at-one-place solution onto `z_gj`); with the two
+//!   clusters row they tighten the LP, whose
 //!   weakness is what made split groups slow (BENCHMARKS.md).
 //!
 //! *Objective.* Minimise `Σ c(i,j)` over placed children plus

@@ -67,6 +67,7 @@ pub fn build(pool: &Pool, active: &[usize], integer: bool, forced: &[usize]) -> 
     split_constellation_open(&mut family);
     split_first_cluster(&mut family);
     split_once(&mut family);
+    split_two_clusters(&mut family);
     Built { problem, rows }
 }
 
@@ -124,6 +125,13 @@ fn split_constellation_open(family: &mut impl FnMut(fn(&RowKey) -> bool)) {
 /// non-strict group g: the first cluster is free only if one is used.
 fn split_first_cluster(family: &mut impl FnMut(fn(&RowKey) -> bool)) {
     family(|k| matches!(k, RowKey::SplitFirst(..)));
+}
+
+/// Σ_{i,j} a_ij + (|g| − 2)·Σ_j z_gj − Σ_{j outside constellations} o_gj −
+/// Σ_K k_gK ≤ |g| − 2 for every non-strict group g that no one cluster can
+/// hold: placed member by member, all of them use two clusters or more.
+fn split_two_clusters(family: &mut impl FnMut(fn(&RowKey) -> bool)) {
+    family(|k| matches!(k, RowKey::SplitTwoClusters(..)));
 }
 
 /// σ_g + Σ_j z_gj ≤ 1 for every non-strict group g.
