@@ -36,13 +36,24 @@ fn batch(data: &Dataset) -> f64 {
     s.objective
 }
 
-/// 500 waiting children (30 % in sibling groups), 2,000 carers, 150 homes, proven optimal.
+/// 500 waiting children (30 % in sibling groups), 2,000 carers, 150 homes,
+/// proven optimal: a contract v1 dataset (every group strict, none of the
+/// v1.1 rules), and the same with the v1.1 rules at the generator's rates
+/// (90 % of groups non-strict).
 fn batch_500(c: &mut Criterion) {
-    let data = generate(&GeneratorSpec::new(2026, 500, 2000, 150)).expect("valid");
+    let v1 = generate(&GeneratorSpec {
+        practice: false,
+        ..GeneratorSpec::new(2026, 500, 2000, 150)
+    })
+    .expect("valid");
+    let v1_1 = generate(&GeneratorSpec::new(2026, 500, 2000, 150)).expect("valid");
     let mut group = c.benchmark_group("batch");
     group.sample_size(10);
     group.bench_function("500_children_2000_carers_150_homes", |b| {
-        b.iter(|| black_box(batch(&data)))
+        b.iter(|| black_box(batch(&v1)))
+    });
+    group.bench_function("500_children_2000_carers_150_homes_v1_1_rules", |b| {
+        b.iter(|| black_box(batch(&v1_1)))
     });
     group.finish();
 }

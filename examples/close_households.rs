@@ -40,11 +40,12 @@ fn main() {
                 constellation: None,
                 hub: false,
                 connected_children: vec![],
+                sex_preference: None,
             }
         })
         .collect();
     let data = RawDataset {
-        version: 1,
+        version: optimiser::dataset::raw::ContractVersion::V1_1,
         authorities: vec![RawAuthority {
             id: "E06000044".into(),
             name: "Portsmouth".into(),
@@ -65,8 +66,12 @@ fn main() {
             sibling_group: None,
             placement: Default::default(),
             max_distance_km: None,
+            sex: None,
+            risks: vec![],
         }],
         sibling_groups: vec![],
+        incompatible: vec![],
+        practice_weights: None,
     };
     println!(
         "{}",

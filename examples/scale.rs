@@ -5,6 +5,8 @@
 //! and gap. Peak memory: run the built binary under `/usr/bin/time -v`.
 //! `VERBOSE=1` prints HiGHS' log. `PLACEMENT_INIT=N` sets both the initial and the per-round number of
 //! options per owner for the pricing strategy (the sweep in BENCHMARKS.md).
+//! `PLACEMENT_V1=1` generates contract v1 datasets (`GeneratorSpec::practice`
+//! off: every group strict, none of the v1.1 rules).
 
 use optimiser::generator::{generate, GeneratorSpec};
 use optimiser::matching::{solve, MatchConfig, Strategy};
@@ -55,6 +57,8 @@ fn main() {
             MatchConfig::default(),
         ),
     };
+    let mut spec = spec;
+    spec.practice = std::env::var("PLACEMENT_V1").is_err();
     let mut config = config;
     config.solve.verbose = std::env::var("VERBOSE").is_ok();
     if let (Ok(init), Strategy::Pricing { .. }) = (std::env::var("PLACEMENT_INIT"), config.strategy)

@@ -4,13 +4,18 @@
 //! |---|---|
 //! | `authorities.csv` | `id,name,lat,lon` |
 //! | `schools.csv` (optional file) | `id,name,lat,lon` |
-//! | `carers.csv` | `id,authority,provider,lat,lon,places,occupied,min_age,max_age,skills?,weekly_cost,constellation?,hub?,connected_children?` |
-//! | `homes.csv` (optional file) | `id,authority,lat,lon,beds,occupied,min_age,max_age,accepts?,weekly_cost` |
-//! | `children.csv` | `id,authority,age,school?,needs?,sibling_group?,placement?,max_distance_km?` |
-//! | `sibling_groups.csv` (optional file) | `id,keep_together` |
+//! | `carers.csv` | `id,authority,provider,lat,lon,places,occupied,min_age,max_age,skills?,weekly_cost,constellation?,hub?,connected_children?,sex_preference?` |
+//! | `homes.csv` (optional file) | `id,authority,lat,lon,beds,occupied,min_age,max_age,accepts?,weekly_cost,sex?,residents?,mix_limits?,max_age_gap?` |
+//! | `children.csv` | `id,authority,age,school?,needs?,sibling_group?,placement?,max_distance_km?,sex?,risks?` |
+//! | `sibling_groups.csv` (optional file) | `id,keep_together,strict?` |
+//! | `incompatible.csv` (optional file, v1.1) | `tag_a,tag_b` |
+//! | `practice_weights.csv` (optional file, v1.1, at most one row) | `w_split?,w_split_constellation?,w_outside_authority?` |
 //!
-//! List cells (`skills`, `accepts`, `connected_children`, `needs`) separate
-//! items with `;`. An empty cell is null, an empty list, `false` (hub) or
+//! List cells (`skills`, `accepts`, `connected_children`, `needs`, `risks`)
+//! separate items with `;`. A home's `residents` cell lists residents
+//! separated by `;`, each its age and then, after `:`, its risks separated
+//! by `|` (`15:cse_risk|self_harm;12`); `mix_limits` is `tag:max` items
+//! separated by `;` (`cse_risk:1;exploiter:1`). An empty cell is null, an empty list, `false` (hub) or
 //! `any` (placement); an empty cell in a required column is an error.
 //! Unknown columns are rejected. Parsing does not stop at the first bad cell:
 //! every problem is reported with its file, line and column.
@@ -59,7 +64,13 @@ const CARERS: Table = Table {
         "max_age",
         "weekly_cost",
     ],
-    optional: &["skills", "constellation", "hub", "connected_children"],
+    optional: &[
+        "skills",
+        "constellation",
+        "hub",
+        "connected_children",
+        "sex_preference",
+    ],
 };
 const HOMES: Table = Table {
     name: "homes",
@@ -75,7 +86,7 @@ const HOMES: Table = Table {
         "max_age",
         "weekly_cost",
     ],
-    optional: &["accepts"],
+    optional: &["accepts", "sex", "residents", "mix_limits", "max_age_gap"],
 };
 const CHILDREN: Table = Table {
     name: "children",
@@ -87,14 +98,58 @@ const CHILDREN: Table = Table {
         "sibling_group",
         "placement",
         "max_distance_km",
+        "sex",
+        "risks",
     ],
 };
 const SIBLING_GROUPS: Table = Table {
     name: "sibling_groups",
     required_file: false,
     required: &["id", "keep_together"],
+    optional: &["strict"],
+};
+const INCOMPATIBLE: Table = Table {
+    name: "incompatible",
+    required_file: false,
+    required: &["tag_a", "tag_b"],
     optional: &[],
 };
+const PRACTICE_WEIGHTS: Table = Table {
+    name: "practice_weights",
+    required_file: false,
+    required: &[],
+    optional: &["w_split", "w_split_constellation", "w_outside_authority"],
+};
+/// The column order of `homes.csv` written by [`write_folder`].
+const HOME_COLUMNS: &[&str] = &[
+    "id",
+    "authority",
+    "lat",
+    "lon",
+    "beds",
+    "occupied",
+    "min_age",
+    "max_age",
+    "accepts",
+    "weekly_cost",
+    "sex",
+    "residents",
+    "mix_limits",
+    "max_age_gap",
+];
+/// The column order of `children.csv` written by [`write_folder`].
+const CHILD_COLUMNS: &[&str] = &[
+    "id",
+    "authority",
+    "age",
+    "school",
+    "needs",
+    "sibling_group",
+    "placement",
+    "max_distance_km",
+    "sex",
+    "risks",
+];
 
 /// The column order written by [`write_folder`] (and documented in `docs/dataset.md`).
 pub const CARER_COLUMNS: &[&str] = &[
@@ -112,6 +167,7 @@ pub const CARER_COLUMNS: &[&str] = &[
     "constellation",
     "hub",
     "connected_children",
+    "sex_preference",
 ];
 
 /// For each table, the line on which each record starts (1-based; the header is line 1).
@@ -228,6 +284,51 @@ impl Row<'_> {
         }
     }
 
+    fn opt_bool(&mut self, field: &str) -> Option<bool> {
+        (!self.cell(field).is_empty()).then(|| self.bool(field))
+    }
+
+    fn opt_u32(&mut self, field: &str) -> Option<u32> {
+        (!self.cell(field).is_empty()).then(|| self.u32(field))
+    }
+
+    /// `15:cse_risk|self_harm;12`: residents' ages and risks.
+    fn residents(&mut self, field: &str) -> Vec<RawResident> {
+        let mut out = Vec::new();
+        for item in self.list(field) {
+            let (age, risks) = item.split_once(':').unwrap_or((item.as_str(), ""));
+            match age.trim().parse::<u32>() {
+                Ok(age) => out.push(RawResident {
+                    age,
+                    risks: split_tags(risks, '|'),
+                }),
+                Err(_) => self.problem(
+                    field,
+                    format!("{:?} is not `age` or `age:risk|risk`", echo(&item)),
+                ),
+            }
+        }
+        out
+    }
+
+    /// `cse_risk:1;exploiter:1`: mix limits.
+    fn mix_limits(&mut self, field: &str) -> Vec<RawMixLimit> {
+        let mut out = Vec::new();
+        for item in self.list(field) {
+            let parsed = item
+                .split_once(':')
+                .and_then(|(t, m)| Some((t.trim(), m.trim().parse::<u32>().ok()?)));
+            match parsed {
+                Some((tag, max)) if !tag.is_empty() => out.push(RawMixLimit {
+                    tag: tag.to_string(),
+                    max,
+                }),
+                _ => self.problem(field, format!("{:?} is not `tag:max`", echo(&item))),
+            }
+        }
+        out
+    }
+
     fn location(&mut self) -> RawLocation {
         RawLocation {
             lat: self.f64("lat"),
@@ -262,6 +363,30 @@ impl Row<'_> {
         }
     }
 }
+
+/// The non-empty items of `cell` separated by `sep`.
+fn split_tags(cell: &str, sep: char) -> Vec<String> {
+    cell.split(sep)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// `Option<T>` through [`Row::choice`] (empty cell: `None`).
+#[derive(Clone, Copy)]
+struct OptCell<T>(Option<T>);
+impl<T> Default for OptCell<T> {
+    fn default() -> Self {
+        OptCell(None)
+    }
+}
+
+const SEX_GROUPS: [(&str, OptCell<SexGroup>); 3] = [
+    ("boys", OptCell(Some(SexGroup::Boys))),
+    ("girls", OptCell(Some(SexGroup::Girls))),
+    ("mixed", OptCell(Some(SexGroup::Mixed))),
+];
 
 /// A wrapper so that [`Provider`] (which has no `Default`) can go through [`Row::choice`].
 #[derive(Clone, Copy)]
@@ -525,6 +650,9 @@ pub fn read_tables(source: &Tables<'_>) -> Result<(RawDataset, Lines, Vec<Proble
         constellation: r.opt_string("constellation"),
         hub: r.bool("hub"),
         connected_children: r.list("connected_children"),
+        sex_preference: r
+            .choice("sex_preference", &SEX_GROUPS, Some(OptCell(None)))
+            .0,
     })?;
     lines.0.insert("carers", l);
     let (homes, l) = read_table(source, &HOMES, &mut problems, |r| RawHome {
@@ -537,6 +665,13 @@ pub fn read_tables(source: &Tables<'_>) -> Result<(RawDataset, Lines, Vec<Proble
         max_age: r.u32("max_age"),
         accepts: r.list("accepts"),
         weekly_cost: r.f64("weekly_cost"),
+        sex: r
+            .choice("sex", &SEX_GROUPS, Some(OptCell(None)))
+            .0
+            .unwrap_or_default(),
+        residents: r.residents("residents"),
+        mix_limits: r.mix_limits("mix_limits"),
+        max_age_gap: r.opt_u32("max_age_gap"),
     })?;
     lines.0.insert("homes", l);
     let kinds = [
@@ -553,6 +688,8 @@ pub fn read_tables(source: &Tables<'_>) -> Result<(RawDataset, Lines, Vec<Proble
         sibling_group: r.opt_string("sibling_group"),
         placement: r.choice("placement", &kinds, Some(PlacementKind::Any)),
         max_distance_km: r.opt_f64("max_distance_km"),
+        sex: r.choice("sex", &SEXES, Some(OptCell(None))).0,
+        risks: r.list("risks"),
     })?;
     lines.0.insert("children", l);
     let policies = [
@@ -564,21 +701,52 @@ pub fn read_tables(source: &Tables<'_>) -> Result<(RawDataset, Lines, Vec<Proble
         RawSiblingGroup {
             id: r.string("id"),
             keep_together: r.choice("keep_together", &policies, None),
+            strict: r.opt_bool("strict"),
         }
     })?;
     lines.0.insert("sibling_groups", l);
-    let raw = RawDataset {
-        version: 1,
+    let (incompatible, l) = read_table(source, &INCOMPATIBLE, &mut problems, |r| {
+        vec![r.string("tag_a"), r.string("tag_b")]
+    })?;
+    lines.0.insert("incompatible", l);
+    let (weights, l) = read_table(source, &PRACTICE_WEIGHTS, &mut problems, |r| {
+        RawPracticeWeights {
+            w_split: r.opt_f64("w_split"),
+            w_split_constellation: r.opt_f64("w_split_constellation"),
+            w_outside_authority: r.opt_f64("w_outside_authority"),
+        }
+    })?;
+    if let Some(&line) = l.get(1) {
+        problems.push(Problem::new(
+            "practice_weights.csv",
+            format!("line {line}"),
+            None,
+            None,
+            "practice_weights.csv has at most one row".to_string(),
+        ));
+    }
+    let mut raw = RawDataset {
+        version: ContractVersion::V1,
         authorities,
         schools,
         carers,
         homes,
         children,
         sibling_groups,
+        incompatible,
+        practice_weights: weights.into_iter().next(),
     };
+    if raw.uses_v1_1_fields() {
+        raw.version = ContractVersion::V1_1;
+    }
     tracing::debug!(problems = problems.len(), "CSV folder read");
     Ok((raw, lines, problems))
 }
+
+const SEXES: [(&str, OptCell<Sex>); 2] = [
+    ("male", OptCell(Some(Sex::Male))),
+    ("female", OptCell(Some(Sex::Female))),
+];
 
 fn join(list: &[String]) -> String {
     list.join(";")
@@ -655,24 +823,14 @@ pub fn write_folder(raw: &RawDataset, folder: &Path) -> Result<(), ApiError> {
                     opt(&c.constellation),
                     c.hub.to_string(),
                     join(&c.connected_children),
+                    c.sex_preference.as_ref().map(name).unwrap_or_default(),
                 ]
             })
             .collect(),
     )?;
     write(
         "homes.csv",
-        &[
-            "id",
-            "authority",
-            "lat",
-            "lon",
-            "beds",
-            "occupied",
-            "min_age",
-            "max_age",
-            "accepts",
-            "weekly_cost",
-        ],
+        HOME_COLUMNS,
         raw.homes
             .iter()
             .map(|h| {
@@ -687,22 +845,17 @@ pub fn write_folder(raw: &RawDataset, folder: &Path) -> Result<(), ApiError> {
                     h.max_age.to_string(),
                     join(&h.accepts),
                     h.weekly_cost.to_string(),
+                    name(&h.sex),
+                    residents_cell(&h.residents),
+                    mix_limits_cell(&h.mix_limits),
+                    opt(&h.max_age_gap),
                 ]
             })
             .collect(),
     )?;
     write(
         "children.csv",
-        &[
-            "id",
-            "authority",
-            "age",
-            "school",
-            "needs",
-            "sibling_group",
-            "placement",
-            "max_distance_km",
-        ],
+        CHILD_COLUMNS,
         raw.children
             .iter()
             .map(|c| {
@@ -715,19 +868,69 @@ pub fn write_folder(raw: &RawDataset, folder: &Path) -> Result<(), ApiError> {
                     opt(&c.sibling_group),
                     name(&c.placement),
                     opt(&c.max_distance_km),
+                    c.sex.as_ref().map(name).unwrap_or_default(),
+                    join(&c.risks),
                 ]
             })
             .collect(),
     )?;
     write(
         "sibling_groups.csv",
-        SIBLING_GROUPS.required,
+        &["id", "keep_together", "strict"],
         raw.sibling_groups
             .iter()
-            .map(|g| vec![g.id.clone(), name(&g.keep_together)])
+            .map(|g| {
+                // Absent in a v1.1 dataset means false: written so, a
+                // CSV folder (which has no version) reads back as v1.1.
+                let strict = match (g.strict, raw.version.is_v1()) {
+                    (Some(s), _) => s.to_string(),
+                    (None, true) => String::new(),
+                    (None, false) => "false".into(),
+                };
+                vec![g.id.clone(), name(&g.keep_together), strict]
+            })
             .collect(),
     )?;
+    if !raw.incompatible.is_empty() {
+        write(
+            "incompatible.csv",
+            INCOMPATIBLE.required,
+            raw.incompatible.clone(),
+        )?;
+    }
+    if let Some(w) = &raw.practice_weights {
+        write(
+            "practice_weights.csv",
+            PRACTICE_WEIGHTS.optional,
+            vec![vec![
+                opt(&w.w_split),
+                opt(&w.w_split_constellation),
+                opt(&w.w_outside_authority),
+            ]],
+        )?;
+    }
     Ok(())
+}
+
+/// The `residents` cell: `15:cse_risk|self_harm;12`.
+fn residents_cell(residents: &[RawResident]) -> String {
+    let items: Vec<String> = residents
+        .iter()
+        .map(|r| match r.risks.is_empty() {
+            true => r.age.to_string(),
+            false => format!("{}:{}", r.age, r.risks.join("|")),
+        })
+        .collect();
+    items.join(";")
+}
+
+/// The `mix_limits` cell: `cse_risk:1;exploiter:1`.
+fn mix_limits_cell(limits: &[RawMixLimit]) -> String {
+    let items: Vec<String> = limits
+        .iter()
+        .map(|m| format!("{}:{}", m.tag, m.max))
+        .collect();
+    items.join(";")
 }
 
 #[cfg(test)]
@@ -895,5 +1098,38 @@ mod tests {
         let (back, _, problems) = read_folder(dir.path()).expect("reads");
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(back, raw);
+    }
+
+    #[test]
+    fn a_folder_without_v1_1_fields_is_v1_and_one_with_them_v1_1() {
+        use optimiser::generator::{generate_raw, GeneratorSpec};
+        let v1 = generate_raw(&GeneratorSpec {
+            practice: false,
+            ..GeneratorSpec::small(3)
+        });
+        // Write the groups without `strict`: a folder as v1 wrote it.
+        let mut unmarked = v1.clone();
+        unmarked
+            .sibling_groups
+            .iter_mut()
+            .for_each(|g| g.strict = None);
+        assert!(!unmarked.sibling_groups.is_empty());
+        let dir = tempfile::tempdir().expect("temp dir");
+        write_folder(&unmarked, dir.path()).expect("writes");
+        let (back, _, _) = read_folder(dir.path()).expect("reads");
+        assert_eq!(back.version, ContractVersion::V1);
+        let data = optimiser::dataset::Dataset::try_from(&back).expect("valid");
+        assert!(data.sibling_groups().iter().all(|g| g.strict));
+
+        // A v1.1 dataset whose groups leave `strict` to the version reads
+        // back as v1.1, its groups still not strict.
+        let mut v1_1 = unmarked;
+        v1_1.version = ContractVersion::V1_1;
+        let dir = tempfile::tempdir().expect("temp dir");
+        write_folder(&v1_1, dir.path()).expect("writes");
+        let (back, _, _) = read_folder(dir.path()).expect("reads");
+        assert_eq!(back.version, ContractVersion::V1_1);
+        let data = optimiser::dataset::Dataset::try_from(&back).expect("valid");
+        assert!(data.sibling_groups().iter().all(|g| !g.strict));
     }
 }

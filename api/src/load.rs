@@ -260,8 +260,14 @@ const DATASET: Layout = Layout {
             object_fields: &[],
             max: MAX_SIBLING_GROUPS,
         },
+        Table {
+            key: "incompatible",
+            records: false,
+            object_fields: &[],
+            max: MAX_INCOMPATIBLE,
+        },
     ],
-    object_fields: &[],
+    object_fields: &["practice_weights"],
     base: dataset_base,
 };
 

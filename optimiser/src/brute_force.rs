@@ -2,7 +2,10 @@
 //! child is tried unplaced and at every eligible place, every complete
 //! assignment is checked by [`crate::checker`], and the cheapest is returned.
 //! It shares no code with the MIP beyond eligibility and the checker, so it is
-//! the reference the MIP is cross-checked against.
+//! the reference the MIP is cross-checked against — for the contract v1.1
+//! rules too: every child may be tried at any eligible place, so non-strict
+//! groups may be split (their split cost, the outside-authority weight, and
+//! the rules between children arriving at one home are the checker's).
 
 use crate::checker;
 use crate::dataset::{Dataset, PlaceIdx};

@@ -8,9 +8,24 @@
 //! 4. `d(i, j) ≤ max_distance_km` when the child has a limit;
 //! 5. the place has at least one free place;
 //! 6. a kinship carer lists the child in `connected_children` (a kinship carer
-//!    is eligible for no one else).
+//!    is eligible for no one else);
+//! 7. (v1.1) the place takes the child's sex: a home registered for `boys`
+//!    (`girls`), or a carer preferring them, takes only a `male` (`female`)
+//!    child; a child of unknown sex fits only `mixed` places;
+//! 8. (v1.1) no resident of a home has a risk incompatible with one of the
+//!    child's (a pair of the dataset's `incompatible`, in either order);
+//! 9. (v1.1) every resident of a home is within its `max_age_gap` of the
+//!    child's age;
+//! 10. (v1.1) for each of the home's mix limits on a risk the child has,
+//!     fewer residents have that risk than the limit allows.
+//!
+//! Rules 8–10 compare the child with the children already living there;
+//! between children placed in the same home in one solve the batch model
+//! has rows of its own (see [`crate::matching`]).
 
-use crate::dataset::{Child, ChildIdx, Dataset, PlaceIdx, PlaceKind, PlacementKind, Provider};
+use crate::dataset::{
+    Child, ChildIdx, Dataset, Place, PlaceIdx, PlaceKind, PlacementKind, Provider, Sex, SexGroup,
+};
 
 /// The first rule a (child, place) pair fails, in the order of the module doc.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,6 +42,45 @@ pub enum Ineligible {
     Full,
     /// A kinship carer not connected to this child.
     NotConnected,
+    /// The home's registration (or the carer's preference) is for the other
+    /// sex, or the child's sex is unknown and the place is not mixed.
+    Sex,
+    /// A resident's risk is incompatible with one of the child's.
+    IncompatibleResident,
+    /// A resident's age is further from the child's than the home's `max_age_gap`.
+    AgeGapResident,
+    /// The home's mix limit on one of the child's risks is already full.
+    MixLimitFull,
+}
+
+impl Ineligible {
+    /// The rule's name, as shown in rankings and reasons.
+    pub fn name(self) -> &'static str {
+        match self {
+            Ineligible::Kind => "placement_kind",
+            Ineligible::Age => "age_range",
+            Ineligible::Needs => "needs",
+            Ineligible::Distance => "distance",
+            Ineligible::Full => "no_free_place",
+            Ineligible::NotConnected => "kinship_not_connected",
+            Ineligible::Sex => "sex",
+            Ineligible::IncompatibleResident => "incompatible_with_resident",
+            Ineligible::AgeGapResident => "age_gap_with_resident",
+            Ineligible::MixLimitFull => "mix_limit_full",
+        }
+    }
+
+    /// Whether it is one of the v1.1 rules of a place's current children
+    /// and mix (7–10 of the module doc).
+    pub fn is_practice_rule(self) -> bool {
+        matches!(
+            self,
+            Ineligible::Sex
+                | Ineligible::IncompatibleResident
+                | Ineligible::AgeGapResident
+                | Ineligible::MixLimitFull
+        )
+    }
 }
 
 /// Checks every rule for child `i` and place `j` at distance `km` (see module doc).
@@ -63,7 +117,51 @@ pub fn check(data: &Dataset, i: ChildIdx, j: PlaceIdx, km: f64) -> Result<(), In
             return Err(Ineligible::NotConnected);
         }
     }
+    if !sex_fits(child, place) {
+        return Err(Ineligible::Sex);
+    }
+    residents_and_mix(data, child, place)
+}
+
+/// Rule 7: the place takes the child's sex.
+pub fn sex_fits(child: &Child, place: &Place) -> bool {
+    matches!(
+        (place.sex, child.sex),
+        (SexGroup::Mixed, _)
+            | (SexGroup::Boys, Some(Sex::Male))
+            | (SexGroup::Girls, Some(Sex::Female))
+    )
+}
+
+/// Rules 8–10: the child against the home's residents and mix limits.
+fn residents_and_mix(data: &Dataset, child: &Child, place: &Place) -> Result<(), Ineligible> {
+    if place
+        .residents
+        .iter()
+        .any(|r| data.risks_conflict(&child.risks, &r.risks))
+    {
+        return Err(Ineligible::IncompatibleResident);
+    }
+    if let Some(gap) = place.max_age_gap {
+        if place
+            .residents
+            .iter()
+            .any(|r| r.age.abs_diff(child.age) > gap)
+        {
+            return Err(Ineligible::AgeGapResident);
+        }
+    }
+    if child.risks.iter().any(|t| place.mix_room(t) == Some(0)) {
+        return Err(Ineligible::MixLimitFull);
+    }
     Ok(())
+}
+
+/// Which rule excludes child `i` from place `j` when the v1.1 rules (7–10)
+/// are the only ones it fails: `Some(rule)`; `None` if it is eligible or a
+/// v1 rule excludes it.
+pub fn practice_rule_only(data: &Dataset, i: ChildIdx, j: PlaceIdx, km: f64) -> Option<Ineligible> {
+    check(data, i, j, km).err().filter(|r| r.is_practice_rule())
 }
 
 /// Whether `km` is within the child's distance limit (always true without one).
@@ -91,7 +189,7 @@ mod tests {
             lon: -1.09,
         };
         RawDataset {
-            version: 1,
+            version: crate::dataset::raw::ContractVersion::V1_1,
             authorities: vec![RawAuthority {
                 id: "E06000044".into(),
                 name: "Portsmouth".into(),
@@ -119,6 +217,7 @@ mod tests {
                 constellation: None,
                 hub: false,
                 connected_children: vec![],
+                sex_preference: None,
             }],
             homes: vec![RawHome {
                 id: "SC000001".into(),
@@ -130,6 +229,10 @@ mod tests {
                 max_age: 17,
                 accepts: vec![],
                 weekly_cost: 5000.0,
+                sex: Default::default(),
+                residents: vec![],
+                mix_limits: vec![],
+                max_age_gap: None,
             }],
             children: vec![RawChild {
                 id: "K1".into(),
@@ -140,8 +243,12 @@ mod tests {
                 sibling_group: None,
                 placement: PlacementKind::Any,
                 max_distance_km: None,
+                sex: None,
+                risks: vec![],
             }],
             sibling_groups: vec![],
+            incompatible: vec![],
+            practice_weights: None,
         }
     }
 

@@ -8,6 +8,10 @@
 //! £3,800–6,500 with solo placements at £10,000+. Geography comes from the
 //! [`Region`] passed in (real authority centroids and, where given, real
 //! schools). The same spec always yields the same dataset.
+//!
+//! With [`GeneratorSpec::practice`] (the default) the contract v1.1 fields are
+//! added from a second seeded stream, so every v1 field is the same as
+//! without them (see [`add_practice`] for the rates and their sources).
 
 use rand::{seq::IndexedRandom, seq::SliceRandom, Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -118,6 +122,10 @@ pub struct GeneratorSpec {
     pub vacancy_share: f64,
     /// The geography.
     pub region: Region,
+    /// Add the contract v1.1 fields (sexes, risks, homes' residents and mix,
+    /// carers' preferences, strict groups, incompatible risks) at the rates
+    /// of [`add_practice`]; `false` gives a v1 dataset (every group strict).
+    pub practice: bool,
 }
 
 impl GeneratorSpec {
@@ -133,6 +141,7 @@ impl GeneratorSpec {
             constellation_share: 0.3,
             vacancy_share: 0.45,
             region: Region::south_coast(),
+            practice: true,
         }
     }
 
@@ -408,6 +417,7 @@ pub fn generate_raw(spec: &GeneratorSpec) -> RawDataset {
             constellation: None,
             hub: false,
             connected_children: vec![],
+            sex_preference: None,
         });
     }
     form_constellations(spec, &mut carers);
@@ -465,6 +475,10 @@ pub fn generate_raw(spec: &GeneratorSpec) -> RawDataset {
             max_age: 17,
             accepts,
             weekly_cost,
+            sex: Default::default(),
+            residents: vec![],
+            mix_limits: vec![],
+            max_age_gap: None,
         });
     }
 
@@ -490,6 +504,8 @@ pub fn generate_raw(spec: &GeneratorSpec) -> RawDataset {
             sibling_groups.push(RawSiblingGroup {
                 id: id.clone(),
                 keep_together,
+                // v1: all or none (`add_practice` draws the v1.1 value).
+                strict: Some(true),
             });
             id
         });
@@ -527,6 +543,8 @@ pub fn generate_raw(spec: &GeneratorSpec) -> RawDataset {
                 sibling_group: group.clone(),
                 placement,
                 max_distance_km,
+                sex: None,
+                risks: vec![],
             });
         }
     }
@@ -547,15 +565,133 @@ pub fn generate_raw(spec: &GeneratorSpec) -> RawDataset {
             .collect();
         c.authority = children[i].authority.clone();
     }
-    RawDataset {
-        version: 1,
+    let mut raw = RawDataset {
+        version: crate::dataset::raw::ContractVersion::V1,
         authorities,
         schools: schools.into_iter().map(|(s, _)| s).collect(),
         carers,
         homes,
         children,
         sibling_groups,
+        incompatible: vec![],
+        practice_weights: None,
+    };
+    if spec.practice {
+        raw.version = crate::dataset::raw::ContractVersion::V1_1;
+        add_practice(spec.seed, &mut raw);
     }
+    raw
+}
+
+/// Risk tags drawn by [`add_practice`].
+pub const RISKS: [&str; 4] = ["cse_risk", "cce_risk", "exploiter", "self_harm"];
+
+/// Adds the contract v1.1 fields to a generated v1 dataset, from their own
+/// seeded stream (the v1 fields are left as they are). Rates (synthetic,
+/// guided by public figures where there are any):
+/// - children's sex: 56 % male, 42 % female, 2 % not recorded (DfE 2024:
+///   57 % of children looked after are male);
+/// - children's risks, aged 11 and over (the DfE children-in-need census
+///   records child sexual and criminal exploitation as factors at
+///   assessment in a few per cent of cases, more among looked-after
+///   teenagers): `cse_risk` 10 % of girls and 3 % of boys, `cce_risk` 10 % of
+///   boys and 3 % of girls, `self_harm` 10 %; `exploiter` 2 % of those aged 13
+///   and over; a child whose needs include `exploitation_risk` has
+///   `cse_risk` (girls) or `cce_risk` (boys, and sex not recorded);
+/// - incompatible pairs: `[cse_risk, exploiter]`, `[cce_risk, exploiter]`
+///   (a child who may draw others into exploitation with a child at risk of
+///   it, the example of the Children's Homes Regulations 2015 guide);
+/// - children's homes: registered for boys 15 %, girls 10 %, mixed 75 %; one
+///   anonymous resident per occupied bed (age 11–17 at the home's range,
+///   risks at the children's rates, sex ignored); a mix limit of one child
+///   with `cse_risk` at 40 % of homes and of two with `self_harm` at 30 %; a
+///   `max_age_gap` of 4 or 5 years at 35 %;
+/// - foster carers: a preference for boys 8 %, for girls 8 %;
+/// - sibling groups: strict (a court order or care plan) 10 %.
+pub fn add_practice(seed: u64, raw: &mut RawDataset) {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5052_4143_5449_4345);
+    for c in &mut raw.children {
+        let x: f64 = rng.random();
+        c.sex = match x {
+            x if x < 0.56 => Some(Sex::Male),
+            x if x < 0.98 => Some(Sex::Female),
+            _ => None,
+        };
+        let exploited = c.needs.iter().any(|n| n == "exploitation_risk");
+        c.risks = child_risks(&mut rng, c.age, c.sex, exploited);
+    }
+    raw.incompatible = vec![
+        vec!["cse_risk".into(), "exploiter".into()],
+        vec!["cce_risk".into(), "exploiter".into()],
+    ];
+    for h in &mut raw.homes {
+        h.sex = match rng.random::<f64>() {
+            x if x < 0.15 => SexGroup::Boys,
+            x if x < 0.25 => SexGroup::Girls,
+            _ => SexGroup::Mixed,
+        };
+        let lo = h.min_age.max(11).min(h.max_age);
+        h.residents = (0..h.occupied)
+            .map(|_| {
+                let age = rng.random_range(lo..=h.max_age);
+                let sex = if rng.random_bool(0.55) {
+                    Sex::Male
+                } else {
+                    Sex::Female
+                };
+                RawResident {
+                    age,
+                    risks: child_risks(&mut rng, age, Some(sex), false),
+                }
+            })
+            .collect();
+        if rng.random_bool(0.4) {
+            h.mix_limits.push(RawMixLimit {
+                tag: "cse_risk".into(),
+                max: 1,
+            });
+        }
+        if rng.random_bool(0.3) {
+            h.mix_limits.push(RawMixLimit {
+                tag: "self_harm".into(),
+                max: 2,
+            });
+        }
+        h.max_age_gap = rng.random_bool(0.35).then(|| rng.random_range(4..=5));
+    }
+    for c in &mut raw.carers {
+        c.sex_preference = match rng.random::<f64>() {
+            x if x < 0.08 => Some(SexGroup::Boys),
+            x if x < 0.16 => Some(SexGroup::Girls),
+            _ => None,
+        };
+    }
+    for g in &mut raw.sibling_groups {
+        g.strict = Some(rng.random_bool(0.1));
+    }
+}
+
+/// A child's (or resident's) risks at the rates of [`add_practice`].
+fn child_risks(rng: &mut ChaCha8Rng, age: u32, sex: Option<Sex>, exploited: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    if age < 11 {
+        return out;
+    }
+    let girl = sex == Some(Sex::Female);
+    let (cse, cce) = if girl { (0.10, 0.03) } else { (0.03, 0.10) };
+    if rng.random_bool(cse) || (exploited && girl) {
+        out.push(RISKS[0].to_string());
+    }
+    if rng.random_bool(cce) || (exploited && !girl) {
+        out.push(RISKS[1].to_string());
+    }
+    if age >= 13 && rng.random_bool(0.02) {
+        out.push(RISKS[2].to_string());
+    }
+    if rng.random_bool(0.10) {
+        out.push(RISKS[3].to_string());
+    }
+    out
 }
 
 fn nearest_school(schools: &[(RawSchool, usize)], k: usize, at: &RawLocation) -> Option<usize> {
@@ -701,15 +837,18 @@ pub fn carer_pool(seed: u64, households: usize, candidates: usize) -> RawDataset
             constellation: None,
             hub: false,
             connected_children: vec![],
+            sex_preference: None,
         });
     }
     RawDataset {
-        version: 1,
+        version: crate::dataset::raw::ContractVersion::V1,
         authorities,
         schools: vec![],
         carers,
         homes: vec![],
         children: vec![],
         sibling_groups: vec![],
+        incompatible: vec![],
+        practice_weights: None,
     }
 }

@@ -12,7 +12,12 @@
 //! ranked over places that can take every member (searched the same way,
 //! with a bound for the whole group), plus — for `constellation` groups —
 //! each constellation, at the cheapest spread of the members over its
-//! households (found exactly by search).
+//! households (found exactly by search). A non-strict group (contract v1.1)
+//! is also offered the split it would need: each member at one of their
+//! [`SPLIT_CHOICES`] cheapest eligible places, the combination with the least
+//! cost plus split cost (see [`crate::checker::split_cost`]). A single child's
+//! ranking lists the places only the v1.1 rules exclude (`excluded`), with
+//! the rule.
 
 use std::collections::BTreeSet;
 use std::time::Instant;
@@ -22,9 +27,9 @@ use serde::Serialize;
 mod search;
 pub use search::PlaceIndex;
 
-use crate::dataset::{ChildIdx, Dataset, KeepTogether, PlaceIdx, PlaceKind, Provider};
+use crate::dataset::{ChildIdx, Dataset, GroupIdx, KeepTogether, PlaceIdx, PlaceKind, Provider};
 use crate::limits::{self, ErrorClass, InvalidOption};
-use crate::matching::{self, Fixed, MatchConfig, MatchError, MatchSolution, Weights};
+use crate::matching::{self, Fixed, MatchConfig, MatchError, MatchSolution, Pair, Weights};
 use crate::solver::{Deadline, SolveOptions, SolveStatus};
 
 /// Options for a ranking.
@@ -152,8 +157,23 @@ pub struct RankedMatch {
     pub needs_met: Vec<String>,
     /// Where each child goes.
     pub placements: Vec<MemberPlacement>,
-    /// With `system`: the effect on all waiting children.
+    /// With `system`: the effect on all waiting children (not computed for
+    /// a split option).
     pub system_impact: Option<SystemImpact>,
+    /// For a split option (`kind` `split`): its split cost, included in `cost`.
+    pub split_cost: Option<f64>,
+}
+
+/// A place that only the v1.1 rules exclude for the child.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExcludedPlace {
+    /// Place id.
+    pub place: String,
+    /// The rule (`sex`, `incompatible_with_resident`, `age_gap_with_resident`,
+    /// `mix_limit_full`).
+    pub rule: &'static str,
+    /// What the place would cost.
+    pub cost: f64,
 }
 
 /// The optimum for all waiting children with nothing fixed.
@@ -184,7 +204,13 @@ pub struct Ranking {
     pub matches: Vec<RankedMatch>,
     /// With `system`: the unconstrained optimum.
     pub baseline: Option<Baseline>,
+    /// A single child: the cheapest places (at most `top`, among those the
+    /// search examined) that only the v1.1 rules exclude, cheapest first.
+    pub excluded: Vec<ExcludedPlace>,
 }
+
+/// How many of each member's cheapest places a split option is drawn from.
+pub const SPLIT_CHOICES: usize = 4;
 
 /// The shortest time a re-solve is given once a ranking's time limit is
 /// spent: it then returns its first incumbent, marked `time_limit`.
@@ -267,9 +293,11 @@ pub struct Ranker<'a> {
 struct Candidate {
     cost: f64,
     id: String,
-    fixed: Fixed,
+    fixed: Option<Fixed>,
     placements: Vec<(ChildIdx, PlaceIdx, f64)>,
     spread: Option<usize>,
+    /// A split option's split cost.
+    split: Option<f64>,
 }
 
 impl<'a> Ranker<'a> {
@@ -307,8 +335,9 @@ impl<'a> Ranker<'a> {
         let group = data.children()[i]
             .sibling_group
             .filter(|&g| matching::columns_group_is_unit(data, g));
+        let mut excluded = Vec::new();
         let (mut candidates, total) = match group {
-            None => self.single(i, config),
+            None => self.single(i, config, &mut excluded),
             Some(g) => self.group(g, config),
         };
         candidates.truncate(config.top);
@@ -346,18 +375,18 @@ impl<'a> Ranker<'a> {
         let mut matches = Vec::with_capacity(candidates.len());
         let solves = candidates.len();
         for (r, c) in candidates.into_iter().enumerate() {
-            let system_impact = match &baseline {
-                Some(base) => {
+            let system_impact = match (&baseline, &c.fixed) {
+                (Some(base), Some(f)) => {
                     let fixed = matching::solve(
                         data,
                         &MatchConfig {
-                            fixed: Some(c.fixed.clone()),
+                            fixed: Some(f.clone()),
                             ..share(solves - r)
                         },
                     )?;
                     Some(impact(base, &fixed, &member_ids, config))
                 }
-                None => None,
+                _ => None,
             };
             matches.push(self.explain(r + 1, c, &needs_met, system_impact));
         }
@@ -373,6 +402,7 @@ impl<'a> Ranker<'a> {
                 status: b.status,
                 gap: b.gap,
             }),
+            excluded,
         })
     }
 
@@ -387,6 +417,7 @@ impl<'a> Ranker<'a> {
         let first = c.placements[0].1;
         let place = &data.places()[first];
         let (kind, provider, hub, authority, constellation) = match c.spread {
+            _ if c.split.is_some() => ("split", None, false, None, None),
             Some(k) => (
                 "constellation",
                 None,
@@ -435,6 +466,103 @@ impl<'a> Ranker<'a> {
             needs_met: needs_met.to_vec(),
             placements,
             system_impact,
+            split_cost: c.split,
         }
     }
+}
+
+/// The cheapest split of non-strict group `g` over each member's
+/// [`SPLIT_CHOICES`] cheapest places (`pairs`, per member, cheapest first),
+/// free places and the homes' rules between arrivals respected: the
+/// members' costs plus [`crate::checker::split_cost`], ties broken by the
+/// option's id (its places' ids joined by `+`). `None` when no such
+/// combination uses two places or more (being together is listed already).
+fn cheapest_split(data: &Dataset, g: GroupIdx, pairs: &[Vec<Pair>]) -> Option<Candidate> {
+    let members = &data.sibling_groups()[g].members;
+    let choices: Vec<&[Pair]> = pairs
+        .iter()
+        .map(|p| &p[..p.len().min(SPLIT_CHOICES)])
+        .collect();
+    if choices.iter().any(|c| c.is_empty()) {
+        return None;
+    }
+    let mut pick = vec![0usize; members.len()];
+    let mut best: Option<(f64, String, Vec<usize>)> = None;
+    loop {
+        let chosen: Vec<PlaceIdx> = pick
+            .iter()
+            .zip(&choices)
+            .map(|(&k, c)| c[k].place)
+            .collect();
+        let places: BTreeSet<PlaceIdx> = chosen.iter().copied().collect();
+        if places.len() >= 2 && split_fits(data, members, &chosen) {
+            let cost: f64 = pick
+                .iter()
+                .zip(&choices)
+                .map(|(&k, c)| c[k].cost)
+                .sum::<f64>()
+                + crate::checker::split_cost(data, g, &places);
+            if best.as_ref().is_none_or(|(b, _, _)| cost <= *b) {
+                let id = places_id(data, &places);
+                if best
+                    .as_ref()
+                    .is_none_or(|(b, b_id, _)| (cost, &id) < (*b, b_id))
+                {
+                    best = Some((cost, id, pick.clone()));
+                }
+            }
+        }
+        // The next combination (odometer order).
+        let mut m = 0;
+        while m < pick.len() {
+            pick[m] += 1;
+            if pick[m] < choices[m].len() {
+                break;
+            }
+            pick[m] = 0;
+            m += 1;
+        }
+        if m == pick.len() {
+            break;
+        }
+    }
+    let (cost, id, pick) = best?;
+    let placements: Vec<(ChildIdx, PlaceIdx, f64)> = members
+        .iter()
+        .zip(pick.iter().zip(&choices))
+        .map(|(&i, (&k, c))| (i, c[k].place, c[k].km))
+        .collect();
+    let places: BTreeSet<PlaceIdx> = placements.iter().map(|p| p.1).collect();
+    Some(Candidate {
+        cost,
+        id,
+        fixed: None,
+        split: Some(crate::checker::split_cost(data, g, &places)),
+        placements,
+        spread: None,
+    })
+}
+
+/// A split option's id: its places' ids, in place order, joined by `+`.
+fn places_id(data: &Dataset, places: &BTreeSet<PlaceIdx>) -> String {
+    let ids: Vec<&str> = places
+        .iter()
+        .map(|&j| data.places()[j].id.as_str())
+        .collect();
+    ids.join("+")
+}
+
+/// Whether the members fit at the places `chosen` (member by member):
+/// free places, and the homes' rules between the members arriving together.
+fn split_fits(data: &Dataset, members: &[ChildIdx], chosen: &[PlaceIdx]) -> bool {
+    chosen.iter().enumerate().all(|(m, &j)| {
+        let here: Vec<ChildIdx> = members
+            .iter()
+            .zip(chosen)
+            .filter(|&(_, &p)| p == j)
+            .map(|(&i, _)| i)
+            .collect();
+        here.len() <= data.places()[j].free_places() as usize
+            && (here[0] != members[m] || matching::group_fits_home(data, &here, j))
+    })
 }

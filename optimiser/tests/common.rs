@@ -46,6 +46,7 @@ pub fn tiny(seed: u64, max_children: usize, max_places: usize) -> RawDataset {
                 constellation: None,
                 hub: false,
                 connected_children: vec![],
+                sex_preference: None,
             }
         })
         .collect();
@@ -70,6 +71,10 @@ pub fn tiny(seed: u64, max_children: usize, max_places: usize) -> RawDataset {
                 max_age: 17,
                 accepts: pick(&mut rng, 0.85),
                 weekly_cost: rng.random_range(3000..6000) as f64,
+                sex: Default::default(),
+                residents: vec![],
+                mix_limits: vec![],
+                max_age_gap: None,
             }
         })
         .collect();
@@ -90,6 +95,7 @@ pub fn tiny(seed: u64, max_children: usize, max_places: usize) -> RawDataset {
                 sibling_groups.push(RawSiblingGroup {
                     id: id.clone(),
                     keep_together,
+                    strict: Some(true),
                 });
             }
             id
@@ -110,6 +116,8 @@ pub fn tiny(seed: u64, max_children: usize, max_places: usize) -> RawDataset {
                 sibling_group: group.clone(),
                 placement,
                 max_distance_km: rng.random_bool(0.3).then(|| rng.random_range(6.0..20.0)),
+                sex: None,
+                risks: vec![],
             });
         }
     }
@@ -121,7 +129,7 @@ pub fn tiny(seed: u64, max_children: usize, max_places: usize) -> RawDataset {
             vec![children[rng.random_range(0..children.len())].id.clone()];
     }
     RawDataset {
-        version: 1,
+        version: optimiser::dataset::raw::ContractVersion::V1_1,
         authorities: vec![RawAuthority {
             id: "A".into(),
             name: "Authority".into(),
@@ -136,6 +144,8 @@ pub fn tiny(seed: u64, max_children: usize, max_places: usize) -> RawDataset {
         homes,
         children,
         sibling_groups,
+        incompatible: vec![],
+        practice_weights: None,
     }
 }
 
@@ -158,6 +168,7 @@ pub fn carer(id: &str, free: u32, cost: f64) -> RawCarer {
         constellation: None,
         hub: false,
         connected_children: vec![],
+        sex_preference: None,
     }
 }
 
@@ -172,6 +183,8 @@ pub fn child(id: &str, group: Option<&str>) -> RawChild {
         sibling_group: group.map(String::from),
         placement: PlacementKind::Foster,
         max_distance_km: None,
+        sex: None,
+        risks: vec![],
     }
 }
 
@@ -180,7 +193,7 @@ pub fn child(id: &str, group: Option<&str>) -> RawChild {
 /// policy, then validate with `Dataset::try_from`.
 pub fn raw_dataset(carers: Vec<RawCarer>, children: Vec<RawChild>) -> RawDataset {
     RawDataset {
-        version: 1,
+        version: optimiser::dataset::raw::ContractVersion::V1_1,
         authorities: vec![RawAuthority {
             id: "A".into(),
             name: "A".into(),
@@ -194,6 +207,8 @@ pub fn raw_dataset(carers: Vec<RawCarer>, children: Vec<RawChild>) -> RawDataset
         homes: vec![],
         children,
         sibling_groups: vec![],
+        incompatible: vec![],
+        practice_weights: None,
     }
 }
 
@@ -201,4 +216,87 @@ pub fn raw_dataset(carers: Vec<RawCarer>, children: Vec<RawChild>) -> RawDataset
 /// sibling group the children name gets the default policy (`household`).
 pub fn dataset(carers: Vec<RawCarer>, children: Vec<RawChild>) -> Dataset {
     Dataset::try_from(raw_dataset(carers, children)).expect("valid")
+}
+
+/// A [`tiny`] dataset with every contract v1.1 rule drawn at high rates, so
+/// that small instances exercise them: children's sexes and risks,
+/// incompatible pairs, homes' sexes, residents, mix limits and age gaps,
+/// carers' preferences, non-strict groups, a second authority, and random
+/// weights of practice.
+pub fn tiny_practice(seed: u64, max_children: usize, max_places: usize) -> RawDataset {
+    let mut raw = tiny(seed, max_children, max_places);
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0xABCD);
+    let risks = ["r1", "r2", "r3"];
+    let some_risks = |rng: &mut ChaCha8Rng, p: f64| -> Vec<String> {
+        risks
+            .iter()
+            .filter(|_| rng.random_bool(p))
+            .map(|t| t.to_string())
+            .collect()
+    };
+    let sexes = [Some(Sex::Male), Some(Sex::Female), None];
+    let groups = [
+        SexGroup::Boys,
+        SexGroup::Girls,
+        SexGroup::Mixed,
+        SexGroup::Mixed,
+    ];
+    raw.authorities.push(RawAuthority {
+        id: "B".into(),
+        name: "Other".into(),
+        location: raw.authorities[0].location,
+    });
+    raw.incompatible = vec![
+        vec!["r1".into(), "r2".into()],
+        vec!["r3".into(), "r3".into()],
+    ];
+    for c in &mut raw.children {
+        c.sex = sexes[rng.random_range(0..3)];
+        c.risks = some_risks(&mut rng, 0.3);
+        if rng.random_bool(0.3) {
+            c.authority = "B".into();
+        }
+    }
+    for h in &mut raw.homes {
+        h.sex = groups[rng.random_range(0..4)];
+        let n = rng.random_range(0..=h.occupied);
+        h.residents = (0..n)
+            .map(|_| RawResident {
+                age: rng.random_range(8..=17),
+                risks: some_risks(&mut rng, 0.2),
+            })
+            .collect();
+        for t in risks {
+            if rng.random_bool(0.4) {
+                h.mix_limits.push(RawMixLimit {
+                    tag: t.into(),
+                    max: rng.random_range(1..=2),
+                });
+            }
+        }
+        h.max_age_gap = rng.random_bool(0.4).then(|| rng.random_range(2..=6));
+        if rng.random_bool(0.3) {
+            h.authority = "B".into();
+        }
+        // Room for several arrivals, so that rules between them matter.
+        if rng.random_bool(0.5) {
+            h.beds += 2;
+        }
+    }
+    for c in &mut raw.carers {
+        c.sex_preference =
+            [None, None, Some(SexGroup::Boys), Some(SexGroup::Girls)][rng.random_range(0..4)];
+        if rng.random_bool(0.3) {
+            c.authority = "B".into();
+        }
+    }
+    for g in &mut raw.sibling_groups {
+        g.strict = Some(rng.random_bool(0.3));
+    }
+    raw.practice_weights = Some(RawPracticeWeights {
+        w_split: Some([300.0, 2000.0][rng.random_range(0..2)]),
+        w_split_constellation: Some([0.0, 100.0][rng.random_range(0..2)]),
+        w_outside_authority: Some([0.0, 250.0][rng.random_range(0..2)]),
+    });
+    raw
 }

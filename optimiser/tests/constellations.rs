@@ -29,12 +29,13 @@ fn carer(id: &str, lat: f64, lon: f64, provider: Provider, places: u32) -> RawCa
         constellation: None,
         hub: false,
         connected_children: vec![],
+        sex_preference: None,
     }
 }
 
 fn dataset(carers: Vec<RawCarer>) -> Dataset {
     let raw = RawDataset {
-        version: 1,
+        version: optimiser::dataset::raw::ContractVersion::V1_1,
         authorities: vec![RawAuthority {
             id: "E06000044".into(),
             name: "Portsmouth".into(),
@@ -48,6 +49,8 @@ fn dataset(carers: Vec<RawCarer>) -> Dataset {
         homes: vec![],
         children: vec![],
         sibling_groups: vec![],
+        incompatible: vec![],
+        practice_weights: None,
     };
     Dataset::try_from(raw).expect("valid test dataset")
 }

@@ -62,7 +62,12 @@ fn generated_data_is_mostly_placeable() {
     // Guards the generator's realism: most children have an eligible place.
     let raw = generate_raw(&GeneratorSpec::new(5, 200, 600, 40));
     let data = Dataset::try_from(raw).unwrap();
-    let s = solve(&data, &MatchConfig::default()).unwrap();
+    // With the v1.1 rules (non-strict sibling groups split) this seed is
+    // not proven optimal quickly (BENCHMARKS.md, issue 10): the incumbent
+    // after a time limit is enough to judge realism.
+    let mut config = MatchConfig::default();
+    config.solve.time_limit = Some(20.0);
+    let s = solve(&data, &config).unwrap();
     assert!(
         s.breakdown.children_placed * 10 >= data.children().len() * 6,
         "{:?}",

@@ -124,6 +124,11 @@ fn system_impact_equals_brute_force_with_the_option_fixed() {
                 "seed {seed}"
             );
             for m in &ranking.matches {
+                if m.kind == "split" {
+                    // A split option is an explanation: no system impact.
+                    assert!(m.system_impact.is_none() && m.split_cost.is_some());
+                    continue;
+                }
                 let fixed: Vec<(usize, usize)> = m
                     .placements
                     .iter()
@@ -171,84 +176,130 @@ fn system_impact_equals_brute_force_with_the_option_fixed() {
     assert!(compared >= 100, "only {compared} options compared");
 }
 
-/// Every option of a sibling group, exhaustively: each place eligible for
-/// every member with a free place for each, and — for `constellation`
-/// groups — each constellation's cheapest assignment of the members to its
-/// households (every combination tried, free places respected) when it uses
-/// at least two households. Sorted by (cost, id).
+/// Every option of group `g` by exhaustive enumeration: each place eligible
+/// for every member with a free place for each where the members may arrive
+/// together (`group_fits_home`); for a strict `constellation` group, each
+/// constellation's cheapest assignment of the members to its households
+/// (every combination tried, free places respected) when it uses at least
+/// two households; for a non-strict group, the cheapest split over each
+/// member's `SPLIT_CHOICES` cheapest eligible places (every combination with
+/// two places or more, free places and the homes' rules between arrivals
+/// respected), at its cost plus the split cost. Sorted by (cost, id).
 fn group_options_exhaustive(data: &Dataset, g: usize, w: &Weights) -> Vec<(f64, String)> {
     use optimiser::dataset::KeepTogether;
     use optimiser::eligibility::is_eligible;
+    use optimiser::matching::{group_fits_home, placement_cost};
     let group = &data.sibling_groups()[g];
     let members = &group.members;
     let cost = |i: usize, j: usize| {
         let place = &data.places()[j];
-        w.pair_cost(
-            place.weekly_cost,
-            data.children()[i].anchor.distance_km(&place.location),
-        )
+        let km = data.children()[i].anchor.distance_km(&place.location);
+        placement_cost(data, w, i, j, km)
     };
     let mut all: Vec<(f64, String)> = (0..data.places().len())
         .filter(|&j| data.places()[j].free_places() as usize >= members.len())
         .filter(|&j| members.iter().all(|&i| is_eligible(data, i, j)))
+        .filter(|&j| group_fits_home(data, members, j))
         .map(|j| {
             let c = members.iter().map(|&i| cost(i, j)).sum();
             (c, data.places()[j].id.clone())
         })
         .collect();
-    if group.keep_together == KeepTogether::Constellation {
-        for c in data.constellations() {
-            // Depth-first over every member's eligible households.
-            let mut best: Option<(f64, usize)> = None;
-            let mut chosen: Vec<usize> = Vec::new();
-            fn walk(
-                k: usize,
-                members: &[usize],
-                households: &[usize],
-                data: &Dataset,
-                cost: &dyn Fn(usize, usize) -> f64,
-                chosen: &mut Vec<usize>,
-                best: &mut Option<(f64, usize)>,
-            ) {
-                if k == members.len() {
-                    let total: f64 = members
-                        .iter()
-                        .zip(chosen.iter())
-                        .map(|(&i, &j)| cost(i, j))
-                        .sum();
-                    let mut distinct = chosen.clone();
-                    distinct.sort_unstable();
-                    distinct.dedup();
-                    if best.is_none_or(|(b, _)| total < b - 1e-9) {
-                        *best = Some((total, distinct.len()));
-                    }
-                    return;
-                }
-                for &j in households {
-                    let used = chosen.iter().filter(|&&x| x == j).count();
-                    if used < data.places()[j].free_places() as usize
-                        && optimiser::eligibility::is_eligible(data, members[k], j)
-                    {
-                        chosen.push(j);
-                        walk(k + 1, members, households, data, cost, chosen, best);
-                        chosen.pop();
-                    }
-                }
+    // Depth-first over every member's candidate places: the cheapest
+    // assignment `price` allows (its cost and the places it uses), ties by
+    // the option's id (the places' ids joined by `+`).
+    type Best = Option<(f64, String, Vec<usize>)>;
+    fn walk(
+        candidates: &[Vec<usize>],
+        price: &dyn Fn(&[usize]) -> Option<f64>,
+        name: &dyn Fn(&[usize]) -> String,
+        chosen: &mut Vec<usize>,
+        best: &mut Best,
+    ) {
+        let k = chosen.len();
+        if k == candidates.len() {
+            let Some(total) = price(chosen) else { return };
+            let mut distinct = chosen.clone();
+            distinct.sort_unstable();
+            distinct.dedup();
+            let id = name(&distinct);
+            if best
+                .as_ref()
+                .is_none_or(|(b, b_id, _)| (total, &id) < (*b, b_id))
+            {
+                *best = Some((total, id, distinct));
             }
-            walk(
-                0,
-                members,
-                &c.households,
-                data,
-                &cost,
-                &mut chosen,
-                &mut best,
-            );
-            if let Some((total, distinct)) = best {
-                if distinct >= 2 {
+            return;
+        }
+        for &j in &candidates[k] {
+            chosen.push(j);
+            walk(candidates, price, name, chosen, best);
+            chosen.pop();
+        }
+    }
+    let name = |places: &[usize]| {
+        places
+            .iter()
+            .map(|&j| data.places()[j].id.as_str())
+            .collect::<Vec<_>>()
+            .join("+")
+    };
+    let members_cost =
+        |chosen: &[usize]| -> f64 { members.iter().zip(chosen).map(|(&i, &j)| cost(i, j)).sum() };
+    let fits = |chosen: &[usize]| {
+        chosen.iter().all(|&j| {
+            let here: Vec<usize> = members
+                .iter()
+                .zip(chosen)
+                .filter(|&(_, &p)| p == j)
+                .map(|(&i, _)| i)
+                .collect();
+            here.len() <= data.places()[j].free_places() as usize && group_fits_home(data, &here, j)
+        })
+    };
+    if group.strict && group.keep_together == KeepTogether::Constellation {
+        for c in data.constellations() {
+            let candidates: Vec<Vec<usize>> = members
+                .iter()
+                .map(|&i| {
+                    c.households
+                        .iter()
+                        .copied()
+                        .filter(|&j| is_eligible(data, i, j))
+                        .collect()
+                })
+                .collect();
+            let price = |chosen: &[usize]| fits(chosen).then(|| members_cost(chosen));
+            let mut best = None;
+            walk(&candidates, &price, &name, &mut Vec::new(), &mut best);
+            if let Some((total, _, distinct)) = best {
+                if distinct.len() >= 2 {
                     all.push((total, c.id.clone()));
                 }
             }
+        }
+    }
+    if !group.strict {
+        let candidates: Vec<Vec<usize>> = members
+            .iter()
+            .map(|&i| {
+                let mut eligible: Vec<usize> = (0..data.places().len())
+                    .filter(|&j| is_eligible(data, i, j))
+                    .collect();
+                eligible.sort_by(|&a, &b| cost(i, a).total_cmp(&cost(i, b)).then(a.cmp(&b)));
+                eligible.truncate(optimiser::ranking::SPLIT_CHOICES);
+                eligible
+            })
+            .collect();
+        let price = |chosen: &[usize]| {
+            let places: std::collections::BTreeSet<usize> = chosen.iter().copied().collect();
+            (places.len() >= 2 && fits(chosen))
+                .then(|| members_cost(chosen) + optimiser::checker::split_cost(data, g, &places))
+        };
+        let mut best = None;
+        walk(&candidates, &price, &name, &mut Vec::new(), &mut best);
+        if let Some((total, id, _)) = best {
+            all.push((total, id));
         }
     }
     all.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
@@ -259,6 +310,7 @@ fn group_options_exhaustive(data: &Dataset, g: usize, w: &Weights) -> Vec<(f64, 
 fn group_ranking_is_the_cheapest_options_of_exhaustive_search() {
     let mut groups_compared = 0;
     let mut bound_stopped = 0;
+    let mut splits_compared = 0;
     for seed in 0..8 {
         let data = generate(&GeneratorSpec::new(seed, 80, 300, 30)).expect("valid");
         // One shared index, as the HTTP service keeps it: its cached counts
@@ -294,6 +346,7 @@ fn group_ranking_is_the_cheapest_options_of_exhaustive_search() {
                 for (m, (cost, id)) in ranking.matches.iter().zip(&all) {
                     assert_eq!(&m.option, id, "seed {seed} group {} top {top}", group.id);
                     assert!((m.cost - cost).abs() < 1e-6 * cost.max(1.0));
+                    splits_compared += usize::from(m.kind == "split");
                 }
                 if all.len() > top {
                     bound_stopped += 1;
@@ -305,6 +358,10 @@ fn group_ranking_is_the_cheapest_options_of_exhaustive_search() {
     assert!(
         groups_compared >= 20,
         "only {groups_compared} groups compared"
+    );
+    assert!(
+        splits_compared >= 20,
+        "only {splits_compared} split options compared"
     );
     assert!(
         bound_stopped >= 20,

@@ -57,12 +57,19 @@ fn cost_exceeds_unplaced_penalty() {
 
 #[test]
 fn siblings_cannot_be_kept_together() {
-    // Two single places: each sibling fits somewhere, but no household takes both.
-    let data = dataset(
+    // Two single places: each sibling fits somewhere, but no household takes
+    // both. A strict group (all or none) is left unplaced.
+    let mut raw = raw_dataset(
         vec![carer("C1", 1, 500.0), carer("C2", 1, 500.0)],
         vec![child("K1", Some("G")), child("K2", Some("G"))],
     );
-    let r = reasons(&data, &MatchConfig::default());
+    raw.sibling_groups.push(RawSiblingGroup {
+        id: "G".into(),
+        keep_together: KeepTogether::Household,
+        strict: Some(true),
+    });
+    let strict = Dataset::try_from(raw.clone()).expect("valid");
+    let r = reasons(&strict, &MatchConfig::default());
     assert_eq!(
         r,
         vec![
@@ -70,6 +77,15 @@ fn siblings_cannot_be_kept_together() {
             ("K2".into(), UnplacedReason::SiblingsCannotBeKeptTogether)
         ]
     );
+    // Not strict (the default): split over the two households instead.
+    raw.sibling_groups[0].strict = Some(false);
+    let s = solve(
+        &Dataset::try_from(raw).expect("valid"),
+        &MatchConfig::default(),
+    )
+    .unwrap();
+    assert!(s.unplaced.is_empty());
+    assert_eq!(s.breakdown.siblings.split, 1);
     // With room for both, they are placed together.
     let data = dataset(
         vec![carer("C1", 2, 500.0)],
@@ -92,6 +108,7 @@ fn constellation_group_spreads_over_households_of_one_constellation() {
     raw.sibling_groups.push(RawSiblingGroup {
         id: "G".into(),
         keep_together: KeepTogether::Constellation,
+        strict: Some(true),
     });
     let data = Dataset::try_from(raw).expect("valid");
     let s = solve(&data, &MatchConfig::default()).unwrap();

@@ -35,6 +35,7 @@ fn spread_lp_bound_is_exact_when_only_one_member_fits_each_household() {
     raw.sibling_groups.push(RawSiblingGroup {
         id: "G".into(),
         keep_together: KeepTogether::Constellation,
+        strict: Some(true),
     });
     let data = Dataset::try_from(raw).expect("valid");
     let s = solve(&data, &MatchConfig::default()).expect("solves");

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use optimiser::matching::{MatchSolution, Weights};
+use optimiser::matching::{MatchSolution, SplitReason, Weights};
 use optimiser::ranking::Ranking;
 
 /// The snake_case name serde gives a unit enum variant.
@@ -131,8 +131,22 @@ pub fn match_table(s: &MatchSolution, w: &Weights) -> String {
     let sib = &b.siblings;
     let _ = writeln!(
         o,
-        "  sibling groups    {} groups: {} in one household, {} in one constellation, {} split (policy none), {} not placed",
+        "  sibling groups    {} groups: {} in one household, {} in one constellation, {} split (policy none, or not strict), {} not placed",
         sib.groups, sib.same_household, sib.same_constellation, sib.split, sib.not_placed
+    );
+    if b.split_cost > 0.0 || b.outside_authority_cost > 0.0 {
+        let _ = writeln!(
+            o,
+            "  practice costs    {} for splitting sibling groups, {} outside the authority",
+            money(b.split_cost),
+            money(b.outside_authority_cost)
+        );
+    }
+    let _ = writeln!(
+        o,
+        "  national figures  {:.1} % placed inside their authority, {:.1} % within 20 miles",
+        100.0 * b.share_inside_authority,
+        100.0 * b.share_within_20_miles
     );
     let _ = writeln!(
         o,
@@ -167,6 +181,7 @@ pub fn match_table(s: &MatchSolution, w: &Weights) -> String {
         ]);
     }
     t.render(&mut o);
+    split_groups_table(s, &mut o);
     let _ = writeln!(o);
     let _ = writeln!(o, "Unplaced ({})", s.unplaced.len());
     if !s.unplaced.is_empty() {
@@ -177,6 +192,49 @@ pub fn match_table(s: &MatchSolution, w: &Weights) -> String {
         t.render(&mut o);
     }
     o
+}
+
+/// Where each member of a split sibling group went, and why it was split.
+fn split_groups_table(s: &MatchSolution, o: &mut String) {
+    if s.split_groups.is_empty() {
+        return;
+    }
+    let _ = writeln!(o);
+    let _ = writeln!(o, "Sibling groups split ({})", s.split_groups.len());
+    let mut t = Table::new(&[
+        ("group", false),
+        ("members and places", false),
+        ("split cost", true),
+        ("why", false),
+    ]);
+    for g in &s.split_groups {
+        let members: Vec<String> = g
+            .members
+            .iter()
+            .map(|m| format!("{}→{}", m.child, m.place.as_deref().unwrap_or("unplaced")))
+            .collect();
+        let why = match &g.reason {
+            SplitReason::NoPlaceForAll => "no eligible place has room for all of them".to_string(),
+            SplitReason::PlacesForAllTaken => {
+                "the places with room for all are taken by other children".to_string()
+            }
+            SplitReason::TogetherCostsMore {
+                place,
+                extra_cost,
+                extra_km,
+            } => format!(
+                "together at {place} would cost {} a week more ({extra_km:.1} km further in all)",
+                money(*extra_cost)
+            ),
+        };
+        t.row(vec![
+            g.group.clone(),
+            members.join(", "),
+            money(g.split_cost),
+            why,
+        ]);
+    }
+    t.render(o);
 }
 
 /// The `rank --format table` report.
@@ -230,7 +288,10 @@ pub fn rank_table(r: &Ranking) -> String {
         let mut row = vec![
             m.rank.to_string(),
             m.option.clone(),
-            format!("{}{}", m.kind, if m.hub { " (hub)" } else { "" }),
+            match m.split_cost {
+                Some(c) => format!("split (+{})", money(c)),
+                None => format!("{}{}", m.kind, if m.hub { " (hub)" } else { "" }),
+            },
             m.provider.as_ref().map(name).unwrap_or_else(|| "-".into()),
             or_dash(&m.constellation),
             format!("{:.1}", m.distance_km),
@@ -276,6 +337,19 @@ pub fn rank_table(r: &Ranking) -> String {
                     money(p.weekly_cost),
                 ]);
             }
+        }
+        t.render(&mut o);
+    }
+    if !r.excluded.is_empty() {
+        let _ = writeln!(o);
+        let _ = writeln!(o, "Places only the home and carer rules exclude");
+        let mut t = Table::new(&[("place", false), ("rule", false), ("cost", true)]);
+        for e in &r.excluded {
+            t.row(vec![
+                e.place.clone(),
+                e.rule.replace('_', " "),
+                money(e.cost),
+            ]);
         }
         t.render(&mut o);
     }

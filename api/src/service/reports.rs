@@ -86,6 +86,10 @@ impl MatchReport {
         let before = s.unplaced.len();
         s.unplaced.retain(|u| visible(&u.child));
         outside.unplaced = before - s.unplaced.len();
+        // A split group is shown only when every member is in scope (its
+        // members' places are in `assignments`, or counted outside).
+        s.split_groups
+            .retain(|g| g.members.iter().all(|m| visible(&m.child)));
         // Index-level placements are never serialised, but drop them too so
         // that nothing out of scope travels further inside the process.
         s.placement.clear();

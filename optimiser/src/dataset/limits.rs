@@ -36,6 +36,8 @@ pub const MAX_HOMES: usize = 20_000;
 pub const MAX_CHILDREN: usize = 200_000;
 /// Most listed sibling groups in one dataset.
 pub const MAX_SIBLING_GROUPS: usize = 200_000;
+/// Most incompatible risk pairs (contract v1.1).
+pub const MAX_INCOMPATIBLE: usize = 1_000;
 
 /// Most children in one commissioning question.
 pub const MAX_COMMISSION_CHILDREN: usize = 10_000;
@@ -60,6 +62,7 @@ pub fn table_limit(table: &str) -> Option<usize> {
         "homes" => Some(MAX_HOMES),
         "children" => Some(MAX_CHILDREN),
         "sibling_groups" => Some(MAX_SIBLING_GROUPS),
+        "incompatible" => Some(MAX_INCOMPATIBLE),
         _ => None,
     }
 }

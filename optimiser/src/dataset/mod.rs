@@ -8,5 +8,5 @@ pub(crate) mod validate;
 
 pub use limits::echo;
 pub use model::*;
-pub use raw::{KeepTogether, PlacementKind, Provider, RawDataset};
+pub use raw::{KeepTogether, PlacementKind, Provider, RawDataset, Sex, SexGroup};
 pub use validate::{ValidationError, MAX_AGE};

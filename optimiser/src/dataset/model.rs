@@ -2,7 +2,7 @@
 //! reference resolves, capacities are consistent, locations are on the globe
 //! and costs are finite and non-negative, so the solvers never re-check.
 
-use super::raw::{KeepTogether, PlacementKind, Provider};
+use super::raw::{KeepTogether, PlacementKind, Provider, Sex, SexGroup};
 use crate::geography::Location;
 
 /// Index of a child in [`Dataset::children`].
@@ -102,6 +102,15 @@ pub enum PlaceKind {
     Home,
 }
 
+/// A child already living in a children's home (anonymous).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resident {
+    /// Age in years.
+    pub age: u32,
+    /// Risk tags.
+    pub risks: TagSet,
+}
+
 /// A foster household or children's home, with its free capacity.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Place {
@@ -125,12 +134,39 @@ pub struct Place {
     pub weekly_cost: f64,
     /// Carer or home details.
     pub kind: PlaceKind,
+    /// Which children it takes: a home's registration, a carer's preference
+    /// (`Mixed` when none).
+    pub sex: SexGroup,
+    /// Homes: the children already living there (at most `occupied`).
+    pub residents: Vec<Resident>,
+    /// Homes: at most `max` children with the tag among residents and
+    /// arrivals, as `(tag, max)`, tags ascending and distinct.
+    pub mix_limits: Vec<(Tag, u32)>,
+    /// Homes: the largest age difference between two children living there.
+    pub max_age_gap: Option<u32>,
 }
 
 impl Place {
     /// Places still free: `capacity − occupied` (never negative in a valid dataset).
     pub fn free_places(&self) -> u32 {
         self.capacity - self.occupied
+    }
+    /// Whether the place has a rule between the children living there (a
+    /// mix limit, an age gap, or residents whose risks may conflict): the
+    /// batch model then has rows between children placed there together.
+    pub fn has_mix_rules(&self) -> bool {
+        !self.mix_limits.is_empty() || self.max_age_gap.is_some()
+    }
+    /// How many more children with `tag` the place may take under its mix
+    /// limit (`None`: no limit on that tag), counting its residents.
+    pub fn mix_room(&self, tag: Tag) -> Option<u32> {
+        let max = self.mix_limits.iter().find(|(t, _)| *t == tag)?.1;
+        let there = self
+            .residents
+            .iter()
+            .filter(|r| r.risks.contains(tag))
+            .count() as u32;
+        Some(max.saturating_sub(there))
     }
     /// Whether this is a foster household.
     pub fn is_carer(&self) -> bool {
@@ -166,6 +202,10 @@ pub struct Child {
     pub placement: PlacementKind,
     /// Furthest allowed distance from the anchor, in km.
     pub max_distance_km: Option<f64>,
+    /// Sex, if known.
+    pub sex: Option<Sex>,
+    /// Risk tags (mix limits and incompatible pairs).
+    pub risks: TagSet,
 }
 
 /// A Mockingbird constellation: a hub home and its satellite households.
@@ -188,6 +228,50 @@ pub struct SiblingGroup {
     pub keep_together: KeepTogether,
     /// Its children, ascending.
     pub members: Vec<ChildIdx>,
+    /// All-or-none (`true`), or split at a cost when it cannot be kept
+    /// together (`false`).
+    pub strict: bool,
+}
+
+impl SiblingGroup {
+    /// Whether the group is placed under the split rules: a non-strict
+    /// `household` or `constellation` group of two or more children.
+    pub fn splittable(&self) -> bool {
+        !self.strict && self.keep_together != KeepTogether::None && self.members.len() >= 2
+    }
+}
+
+/// Default `w_split`: pounds a week for each extra place a non-strict sibling
+/// group is split over. Far below the unplaced penalty (£100,000), and above
+/// what keeping a group of four together costs in distance at
+/// `w_distance = 10` unless the shared place is on average 125 km further
+/// per child than their separate places.
+pub const DEFAULT_SPLIT_WEIGHT: f64 = 5_000.0;
+/// Default `w_split_constellation`: each extra place inside a Mockingbird
+/// constellation the group already uses (siblings there still see each
+/// other at the hub).
+pub const DEFAULT_SPLIT_CONSTELLATION_WEIGHT: f64 = 1_000.0;
+
+/// The dataset's weights of practice, pounds a week (contract v1.1).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct PracticeWeights {
+    /// Each extra place (or constellation) a non-strict group is split over.
+    pub split: f64,
+    /// Each extra place inside a constellation the group already uses
+    /// (`≤ split`; 0 for a `constellation` group, whose policy allows it).
+    pub split_constellation: f64,
+    /// A placement outside the child's own authority.
+    pub outside_authority: f64,
+}
+
+impl Default for PracticeWeights {
+    fn default() -> Self {
+        PracticeWeights {
+            split: DEFAULT_SPLIT_WEIGHT,
+            split_constellation: DEFAULT_SPLIT_CONSTELLATION_WEIGHT,
+            outside_authority: 0.0,
+        }
+    }
 }
 
 /// A validated dataset, valid by construction.
@@ -216,6 +300,8 @@ pub struct Dataset {
     pub(super) constellations: Vec<Constellation>,
     pub(super) sibling_groups: Vec<SiblingGroup>,
     pub(super) tags: Vec<String>,
+    pub(super) incompatible: Vec<(Tag, Tag)>,
+    pub(super) practice: PracticeWeights,
 }
 
 impl Dataset {
@@ -254,6 +340,47 @@ impl Dataset {
     /// The name of a tag.
     pub fn tag_name(&self, tag: Tag) -> &str {
         &self.tags[tag as usize]
+    }
+    /// Pairs of risk tags that may not live in the same home (each pair
+    /// sorted, the list sorted and de-duplicated).
+    pub fn incompatible(&self) -> &[(Tag, Tag)] {
+        &self.incompatible
+    }
+    /// Whether two children (or a child and a resident) with these risks may
+    /// not live in the same home.
+    pub fn risks_conflict(&self, a: &TagSet, b: &TagSet) -> bool {
+        self.incompatible
+            .iter()
+            .any(|&(s, t)| (a.contains(s) && b.contains(t)) || (a.contains(t) && b.contains(s)))
+    }
+    /// Whether children `i` and `k` may not both be newly placed at home
+    /// `j`: incompatible risks, or an age gap over the home's limit.
+    pub fn children_conflict_at(&self, i: ChildIdx, k: ChildIdx, j: PlaceIdx) -> bool {
+        let (a, b) = (&self.children[i], &self.children[k]);
+        let gap = self.places[j].max_age_gap;
+        !self.places[j].is_carer()
+            && (gap.is_some_and(|g| a.age.abs_diff(b.age) > g)
+                || self.risks_conflict(&a.risks, &b.risks))
+    }
+    /// The weights of practice (splits, outside the authority).
+    pub fn practice(&self) -> &PracticeWeights {
+        &self.practice
+    }
+    /// `w_split_constellation` for group `g`: 0 for a `constellation`
+    /// group (its policy allows any households of one constellation).
+    pub fn split_constellation_weight(&self, g: GroupIdx) -> f64 {
+        match self.sibling_groups[g].keep_together {
+            KeepTogether::Constellation => 0.0,
+            _ => self.practice.split_constellation,
+        }
+    }
+    /// `w_outside_authority` if place `j` is outside child `i`'s authority, else 0.
+    pub fn outside_cost(&self, i: ChildIdx, j: PlaceIdx) -> f64 {
+        if self.places[j].authority == self.children[i].authority {
+            0.0
+        } else {
+            self.practice.outside_authority
+        }
     }
     /// Finds a child by id.
     pub fn child_index(&self, id: &str) -> Option<ChildIdx> {

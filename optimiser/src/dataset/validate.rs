@@ -240,21 +240,20 @@ pub(crate) struct Tags {
 }
 
 impl Tags {
+    /// One tag's number (interned on first sight).
+    pub(crate) fn one(&mut self, tag: &str) -> Tag {
+        let t = tag.trim();
+        if let Some(&k) = self.index.get(t) {
+            return k;
+        }
+        let k = self.names.len() as Tag;
+        self.names.push(t.to_string());
+        self.index.insert(t.to_string(), k);
+        k
+    }
+
     pub(crate) fn set(&mut self, tags: &[String]) -> TagSet {
-        TagSet::new(
-            tags.iter()
-                .map(|t| {
-                    let t = t.trim();
-                    if let Some(&k) = self.index.get(t) {
-                        return k;
-                    }
-                    let k = self.names.len() as Tag;
-                    self.names.push(t.to_string());
-                    self.index.insert(t.to_string(), k);
-                    k
-                })
-                .collect(),
-        )
+        TagSet::new(tags.iter().map(|t| self.one(t)).collect())
     }
 }
 
@@ -369,6 +368,187 @@ impl Errors {
     }
 }
 
+impl Errors {
+    /// A list of tags: none empty (`field[k]` names the bad one).
+    fn tag_list(
+        &mut self,
+        table: &'static str,
+        index: usize,
+        id: &str,
+        field: &str,
+        list: &[String],
+        tags: &mut Tags,
+    ) -> TagSet {
+        for (k, t) in list.iter().enumerate() {
+            if t.trim().is_empty() {
+                self.push(
+                    table,
+                    index,
+                    id,
+                    &format!("{field}[{k}]"),
+                    "a tag is empty".into(),
+                );
+            }
+        }
+        tags.set(list)
+    }
+
+    /// A home's residents (at most `occupied`, ages up to [`MAX_AGE`]) and
+    /// mix limits (distinct non-empty tags, `max` up to [`MAX_CAPACITY`]),
+    /// and its `max_age_gap` (up to [`MAX_AGE`]).
+    fn home_mix(
+        &mut self,
+        i: usize,
+        h: &RawHome,
+        tags: &mut Tags,
+    ) -> (Vec<Resident>, Vec<(Tag, u32)>) {
+        let t = "homes";
+        if h.residents.len() > h.occupied as usize {
+            self.push(
+                t,
+                i,
+                &h.id,
+                "residents",
+                format!(
+                    "{} residents listed but only {} beds occupied",
+                    h.residents.len(),
+                    h.occupied
+                ),
+            );
+        }
+        let residents = h
+            .residents
+            .iter()
+            .enumerate()
+            .map(|(k, r)| {
+                if r.age > MAX_AGE {
+                    let field = format!("residents[{k}].age");
+                    self.push(
+                        t,
+                        i,
+                        &h.id,
+                        &field,
+                        format!("age {} is over {MAX_AGE}", r.age),
+                    );
+                }
+                let field = format!("residents[{k}].risks");
+                Resident {
+                    age: r.age,
+                    risks: self.tag_list(t, i, &h.id, &field, &r.risks, tags),
+                }
+            })
+            .collect();
+        let mut limits: Vec<(Tag, u32)> = Vec::new();
+        for (k, m) in h.mix_limits.iter().enumerate() {
+            let field = format!("mix_limits[{k}]");
+            if m.tag.trim().is_empty() {
+                self.push(
+                    t,
+                    i,
+                    &h.id,
+                    &format!("{field}.tag"),
+                    "a tag is empty".into(),
+                );
+                continue;
+            }
+            self.count(t, i, &h.id, &format!("{field}.max"), m.max);
+            let tag = tags.one(&m.tag);
+            if limits.iter().any(|&(s, _)| s == tag) {
+                let message = format!("tag {:?} has two limits", echo(&m.tag));
+                self.push(t, i, &h.id, &format!("{field}.tag"), message);
+            }
+            limits.push((tag, m.max));
+        }
+        limits.sort_unstable();
+        limits.dedup_by_key(|l| l.0);
+        if let Some(gap) = h.max_age_gap.filter(|&g| g > MAX_AGE) {
+            self.push(
+                t,
+                i,
+                &h.id,
+                "max_age_gap",
+                format!("{gap} is over {MAX_AGE}"),
+            );
+        }
+        (residents, limits)
+    }
+
+    /// The dataset's incompatible pairs: exactly two non-empty tags each.
+    fn incompatible(&mut self, pairs: &[Vec<String>], tags: &mut Tags) -> Vec<(Tag, Tag)> {
+        self.table_size("dataset", "incompatible", pairs.len(), MAX_INCOMPATIBLE);
+        let mut out = Vec::new();
+        for (k, pair) in pairs.iter().enumerate() {
+            let bad = match pair.as_slice() {
+                [a, b] if !a.trim().is_empty() && !b.trim().is_empty() => None,
+                [_, _] => Some("a tag is empty".to_string()),
+                other => Some(format!("a pair has two tags, not {}", other.len())),
+            };
+            if let Some(message) = bad {
+                self.0.push(ValidationError {
+                    table: "incompatible",
+                    index: Some(k),
+                    record: None,
+                    field: "tags".into(),
+                    message,
+                });
+                continue;
+            }
+            let (a, b) = (tags.one(&pair[0]), tags.one(&pair[1]));
+            out.push((a.min(b), a.max(b)));
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// The weights of practice: each finite, ≥ 0 and at most
+    /// [`crate::limits::MAX_WEIGHT`]; `w_split_constellation ≤ w_split`.
+    fn practice(&mut self, raw: Option<&RawPracticeWeights>) -> PracticeWeights {
+        let mut w = PracticeWeights::default();
+        let Some(raw) = raw else { return w };
+        for (field, value, slot) in [
+            ("w_split", raw.w_split, &mut w.split),
+            (
+                "w_split_constellation",
+                raw.w_split_constellation,
+                &mut w.split_constellation,
+            ),
+            (
+                "w_outside_authority",
+                raw.w_outside_authority,
+                &mut w.outside_authority,
+            ),
+        ] {
+            let Some(v) = value else { continue };
+            if let Err(e) = crate::limits::check_weight("practice_weights", v) {
+                self.0.push(ValidationError {
+                    table: "dataset",
+                    index: None,
+                    record: None,
+                    field: format!("practice_weights.{field}"),
+                    message: e.to_string(),
+                });
+            } else {
+                *slot = v;
+            }
+        }
+        if w.split_constellation > w.split {
+            self.0.push(ValidationError {
+                table: "dataset",
+                index: None,
+                record: None,
+                field: "practice_weights.w_split_constellation".into(),
+                message: format!(
+                    "{} is more than w_split {}",
+                    echo_number(w.split_constellation),
+                    echo_number(w.split)
+                ),
+            });
+        }
+        w
+    }
+}
+
 /// Position of each id in its table.
 pub(crate) fn index_of<'a>(ids: impl Iterator<Item = &'a str>) -> HashMap<&'a str, usize> {
     ids.enumerate().map(|(i, id)| (id, i)).collect()
@@ -376,13 +556,16 @@ pub(crate) fn index_of<'a>(ids: impl Iterator<Item = &'a str>) -> HashMap<&'a st
 
 fn validate(raw: &RawDataset) -> Result<Dataset, Vec<ValidationError>> {
     let mut e = Errors(Vec::new());
-    if raw.version != 1 {
+    if !raw.version.is_supported() {
         e.0.push(ValidationError {
             table: "dataset",
             index: None,
             record: None,
             field: "version".into(),
-            message: format!("version {} is not supported (expected 1)", raw.version),
+            message: format!(
+                "version {} is not supported (expected 1 or 1.1)",
+                raw.version
+            ),
         });
     }
     for (table, len) in [
@@ -509,6 +692,10 @@ fn validate(raw: &RawDataset) -> Result<Dataset, Vec<ValidationError>> {
                 hub: c.hub,
                 connected_children: connected,
             },
+            sex: c.sex_preference.unwrap_or_default(),
+            residents: vec![],
+            mix_limits: vec![],
+            max_age_gap: None,
         });
     }
     for (i, h) in raw.homes.iter().enumerate() {
@@ -518,6 +705,7 @@ fn validate(raw: &RawDataset) -> Result<Dataset, Vec<ValidationError>> {
         e.capacity(t, i, &h.id, "beds", h.beds, h.occupied);
         e.ages(t, i, &h.id, h.min_age, h.max_age);
         e.cost(t, i, &h.id, "weekly_cost", h.weekly_cost);
+        let (residents, mix_limits) = e.home_mix(i, h, &mut tags);
         places.push(Place {
             id: h.id.clone(),
             authority: authority(&mut e, t, i, &h.id, &h.authority),
@@ -529,6 +717,10 @@ fn validate(raw: &RawDataset) -> Result<Dataset, Vec<ValidationError>> {
             offers: tags.set(&h.accepts),
             weekly_cost: h.weekly_cost,
             kind: PlaceKind::Home,
+            sex: h.sex,
+            residents,
+            mix_limits,
+            max_age_gap: h.max_age_gap,
         });
     }
 
@@ -544,6 +736,7 @@ fn validate(raw: &RawDataset) -> Result<Dataset, Vec<ValidationError>> {
                 id: g.id.clone(),
                 keep_together: g.keep_together,
                 members: vec![],
+                strict: g.strict.unwrap_or(raw.version.is_v1()),
             }
         })
         .collect();
@@ -575,6 +768,7 @@ fn validate(raw: &RawDataset) -> Result<Dataset, Vec<ValidationError>> {
                     id: g.clone(),
                     keep_together: KeepTogether::Household,
                     members: vec![],
+                    strict: raw.version.is_v1(),
                 });
             }
             sibling_groups[k].members.push(i);
@@ -597,6 +791,8 @@ fn validate(raw: &RawDataset) -> Result<Dataset, Vec<ValidationError>> {
             sibling_group,
             placement: c.placement,
             max_distance_km: c.max_distance_km,
+            sex: c.sex,
+            risks: e.tag_list(t, i, &c.id, "risks", &c.risks, &mut tags),
         });
     }
     for (i, g) in raw.sibling_groups.iter().enumerate() {
@@ -611,6 +807,9 @@ fn validate(raw: &RawDataset) -> Result<Dataset, Vec<ValidationError>> {
         }
     }
 
+    let incompatible = e.incompatible(&raw.incompatible, &mut tags);
+    let practice = e.practice(raw.practice_weights.as_ref());
+
     if e.0.is_empty() {
         Ok(Dataset {
             authorities,
@@ -620,6 +819,8 @@ fn validate(raw: &RawDataset) -> Result<Dataset, Vec<ValidationError>> {
             constellations,
             sibling_groups,
             tags: tags.names,
+            incompatible,
+            practice,
         })
     } else {
         Err(e.0)
@@ -636,7 +837,7 @@ mod tests {
 
     fn valid() -> RawDataset {
         RawDataset {
-            version: 1,
+            version: crate::dataset::raw::ContractVersion::V1,
             authorities: vec![RawAuthority {
                 id: "E06000044".into(),
                 name: "Portsmouth".into(),
@@ -661,6 +862,7 @@ mod tests {
                 constellation: Some("MB1".into()),
                 hub: true,
                 connected_children: vec![],
+                sex_preference: None,
             }],
             homes: vec![],
             children: vec![RawChild {
@@ -672,8 +874,12 @@ mod tests {
                 sibling_group: Some("SG1".into()),
                 placement: PlacementKind::Foster,
                 max_distance_km: Some(20.0),
+                sex: None,
+                risks: vec![],
             }],
             sibling_groups: vec![],
+            incompatible: vec![],
+            practice_weights: None,
         }
     }
 
@@ -784,10 +990,11 @@ mod tests {
     #[test]
     fn version_ids_and_empty_groups() {
         let mut raw = valid();
-        raw.version = 2;
+        raw.version = ContractVersion(2.0);
         raw.sibling_groups.push(RawSiblingGroup {
             id: "SG9".into(),
             keep_together: KeepTogether::None,
+            strict: Some(true),
         });
         raw.children[0].id = " ".into();
         let got = fields(raw);
@@ -812,6 +1019,10 @@ mod tests {
             max_age: 17,
             accepts: vec![],
             weekly_cost: MAX_WEEKLY_COST,
+            sex: Default::default(),
+            residents: vec![],
+            mix_limits: vec![],
+            max_age_gap: None,
         });
         let errors = Dataset::try_from(&raw).expect_err("out of bounds");
         let message = |table: &str, field: &str| {

@@ -15,15 +15,15 @@
 //!   each, with their rows implied by their kind (a `Spread` column's rows sit
 //!   in one shared arena).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 
-use crate::dataset::{ChildIdx, ConstellationIdx, Dataset, GroupIdx, KeepTogether, PlaceIdx};
+use crate::dataset::{ChildIdx, ConstellationIdx, Dataset, GroupIdx, KeepTogether, PlaceIdx, Tag};
 use crate::eligibility;
 use crate::geography::SpatialIndex;
 use crate::solver::Deadline;
 
-use super::{MatchError, Weights};
+use super::{placement_cost, MatchError, Weights};
 
 /// One eligible (child, place) pair with its distance and cost.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -56,7 +56,7 @@ pub fn child_pairs(
         pairs.push(Pair {
             place: j,
             km,
-            cost: weights.pair_cost(data.places()[j].weekly_cost, km),
+            cost: placement_cost(data, weights, i, j, km),
         })
     });
     pairs.sort_by(|a, b| a.cost.total_cmp(&b.cost).then(a.place.cmp(&b.place)));
@@ -149,10 +149,7 @@ impl<'a> PairTable<'a> {
             }
             buf.clear();
             for_each_eligible(data, index, i, |j, km| {
-                buf.push((
-                    weights.pair_cost(data.places()[j].weekly_cost, km),
-                    j as u32,
-                ))
+                buf.push((placement_cost(data, weights, i, j, km), j as u32))
             });
             if table.place.len() + buf.len() > MAX_ELIGIBLE_PAIRS {
                 return Err(MatchError::TooLarge(format!(
@@ -174,7 +171,12 @@ impl<'a> PairTable<'a> {
     pub fn pair_cost(&self, i: ChildIdx, j: PlaceIdx) -> f64 {
         let place = &self.data.places()[j];
         let km = self.data.children()[i].anchor.distance_km(&place.location);
-        self.weights.pair_cost(place.weekly_cost, km)
+        placement_cost(self.data, &self.weights, i, j, km)
+    }
+
+    /// The dataset the pairs belong to.
+    pub fn data(&self) -> &'a Dataset {
+        self.data
     }
 
     /// Whether every child was enumerated before the deadline.
@@ -246,14 +248,17 @@ impl<'a> PairTable<'a> {
     }
 }
 
-/// A unit that is placed as one decision: a child on their own, or a sibling
-/// group that must be kept together.
+/// A unit that is placed as one decision: a child on their own, a sibling
+/// group that must be kept together, or a non-strict group (together if
+/// possible, else split at a cost).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Unit {
     /// A child placed on their own.
     Single(ChildIdx),
-    /// A group of two or more kept together (`household` or `constellation`).
+    /// A strict group of two or more kept together (`household` or `constellation`).
     Group(GroupIdx),
+    /// A non-strict group of two or more (see [`crate::dataset::SiblingGroup::splittable`]).
+    Split(GroupIdx),
 }
 
 /// Splits the children into units (in child order of first member).
@@ -265,7 +270,10 @@ pub fn units(data: &Dataset) -> Vec<Unit> {
             Some(g) if group_is_unit(data, g) => {
                 if !seen[g] {
                     seen[g] = true;
-                    out.push(Unit::Group(g));
+                    out.push(match data.sibling_groups()[g].strict {
+                        true => Unit::Group(g),
+                        false => Unit::Split(g),
+                    });
                 }
             }
             _ => out.push(Unit::Single(i)),
@@ -274,7 +282,8 @@ pub fn units(data: &Dataset) -> Vec<Unit> {
     out
 }
 
-/// Whether group `g` is placed as one unit (a policy other than `none`, and two or more children).
+/// Whether group `g` is placed as one unit (a policy other than `none`, and
+/// two or more children): a [`Unit::Group`] if strict, else a [`Unit::Split`].
 pub fn group_is_unit(data: &Dataset, g: GroupIdx) -> bool {
     let group = &data.sibling_groups()[g];
     group.keep_together != KeepTogether::None && group.members.len() >= 2
@@ -294,6 +303,32 @@ pub enum RowKey {
     /// A spread group's members at one household of K use at most that
     /// household's room, scaled by the spread variable (a valid inequality).
     SpreadRoom(GroupIdx, ConstellationIdx, PlaceIdx),
+    /// Arrivals at home j with risk t stay within its mix limit.
+    MixLimit(PlaceIdx, Tag),
+    /// If child i arrives at home j, none of the later children it
+    /// conflicts with there does.
+    Conflict(PlaceIdx, ChildIdx),
+    /// A split group's members at place j only if the group uses j (all
+    /// of them, up to the room there).
+    PlaceUsed(GroupIdx, PlaceIdx),
+    /// Member i of a split group at place j only if the group uses j.
+    MemberUsed(ChildIdx, PlaceIdx),
+    /// A split group's members in constellation K only if it uses K.
+    ConstellationUsed(GroupIdx, ConstellationIdx),
+    /// Member i of a split group in constellation K only if the group uses K.
+    MemberInConstellation(ChildIdx, ConstellationIdx),
+    /// A split group uses household j of constellation K only if it uses K.
+    HouseholdUsed(GroupIdx, PlaceIdx),
+    /// A split group uses constellation K only if it uses a household of K.
+    ConstellationOpen(GroupIdx, ConstellationIdx),
+    /// A split group's first cluster is free only if it uses one.
+    SplitFirst(GroupIdx),
+    /// A split group is together at one place or earns its first cluster,
+    /// not both.
+    SplitOnce(GroupIdx),
+    /// A split group that no one cluster can hold uses two clusters once
+    /// all its members are placed member by member.
+    SplitTwoClusters(GroupIdx),
 }
 
 /// What a column decides.
@@ -314,6 +349,19 @@ pub enum ColumnKind {
         constellation: ConstellationIdx,
         place: PlaceIdx,
     },
+    /// A non-strict group all in one place.
+    TogetherSplit { group: GroupIdx, place: PlaceIdx },
+    /// A member of a non-strict group at a place.
+    SplitMember { child: ChildIdx, place: PlaceIdx },
+    /// A non-strict group uses place j (`o_gj`).
+    SplitPlace { group: GroupIdx, place: PlaceIdx },
+    /// A non-strict group uses constellation K (`k_gK`).
+    SplitConstellation {
+        group: GroupIdx,
+        constellation: ConstellationIdx,
+    },
+    /// A non-strict group is placed at all (`σ_g`, worth `−w_split`).
+    SplitFirst { group: GroupIdx },
 }
 
 /// A stored (group) column: 32 bytes, its rows implied by its kind.
@@ -345,6 +393,59 @@ enum StoredKind {
         link: u32,
         room: u32,
     },
+    /// Rows: each member's child row (1), the capacity row (|g|), the
+    /// group's once row (1), the home rows of each member at the place.
+    TogetherSplit { group: u32, place: u32, size: u32 },
+    /// Rows: the child row (1), the capacity row (1), then those of
+    /// `split_info[info]`: place-used (1), member-used (1),
+    /// constellation-used (1) and member-in-constellation (1) if any; the
+    /// home rows of the child at the place.
+    SplitMember { child: u32, place: u32, info: u32 },
+    /// Rows: `split_rows[start..start + len]`: place-used (−room), each
+    /// eligible member's member-used (−1), then household-used (1) and
+    /// constellation-open (−1) for a household of a constellation, else
+    /// first-cluster (−1).
+    SplitPlace {
+        group: u32,
+        place: u32,
+        start: u32,
+        len: u32,
+    },
+    /// Rows: `split_rows[start..start + len]`: constellation-used (−|g|),
+    /// each household-used row of the constellation (−1), each
+    /// member-in-constellation row (−1), constellation-open (1),
+    /// first-cluster (−1).
+    SplitConstellation {
+        group: u32,
+        constellation: u32,
+        start: u32,
+        len: u32,
+    },
+    /// Rows: `row` (first-cluster, 1), `once` (1).
+    SplitFirst { group: u32, row: u32, once: u32 },
+}
+
+/// The rows and companion columns of a [`StoredKind::SplitMember`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct SplitInfo {
+    place_row: u32,
+    member_row: u32,
+    constellation_row: u32,
+    member_constellation_row: u32,
+    two_row: u32,
+    place_column: u32,
+    constellation_column: u32,
+}
+
+/// A member-used row `a_ij − o_gj ≤ 0` and its two columns (column ids).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MemberLink {
+    /// The row.
+    pub row: usize,
+    /// `o_gj`.
+    pub place_column: usize,
+    /// `a_ij`.
+    pub member_column: usize,
 }
 
 /// A row: its key, its right-hand side and whether it is an equality.
@@ -369,6 +470,11 @@ pub struct Pool<'a> {
     /// The eligible pairs (and the single children's columns).
     pub pairs: PairTable<'a>,
     stored: Vec<Stored>,
+    split_info: Vec<SplitInfo>,
+    split_rows: Vec<(u32, f64)>,
+    member_links: Vec<MemberLink>,
+    two_row: Vec<u32>,
+    home: HomeRows,
     spread_rows: Vec<(u32, f64)>,
     /// All rows.
     pub rows: Vec<Row>,
@@ -381,7 +487,81 @@ pub struct Pool<'a> {
     w_unplaced: f64,
 }
 
+/// The rows between children arriving at one home (mix limits and
+/// conflicts): for each (child, home) pair that has any, its (row,
+/// coefficient) entries.
+#[derive(Debug, Clone, Default)]
+struct HomeRows {
+    /// `(child, place)` → range of `arena`.
+    entries: HashMap<(u32, u32), (u32, u32)>,
+    arena: Vec<(u32, f64)>,
+    /// Whether a place has any such row.
+    has: Vec<bool>,
+}
+
 impl Pool<'_> {
+    /// Calls `f(row, coefficient)` for the home rows of child `i` arriving at `j`.
+    fn for_each_home_row(&self, i: ChildIdx, j: PlaceIdx, f: &mut impl FnMut(usize, f64)) {
+        if !self.home.has[j] {
+            return;
+        }
+        if let Some(&(a, b)) = self.home.entries.get(&(i as u32, j as u32)) {
+            for &(r, v) in &self.home.arena[a as usize..b as usize] {
+                f(r as usize, v);
+            }
+        }
+    }
+
+    /// The home rows of several children arriving at `j` together, each row once.
+    fn for_each_group_home_row(
+        &self,
+        members: &[ChildIdx],
+        j: PlaceIdx,
+        f: &mut impl FnMut(usize, f64),
+    ) {
+        if !self.home.has[j] {
+            return;
+        }
+        let mut rows: Vec<(usize, f64)> = Vec::new();
+        for &i in members {
+            self.for_each_home_row(i, j, &mut |r, v| rows.push((r, v)));
+        }
+        rows.sort_by_key(|&(r, _)| r);
+        let mut k = 0;
+        while k < rows.len() {
+            let (r, mut v) = rows[k];
+            k += 1;
+            while k < rows.len() && rows[k].0 == r {
+                v += rows[k].1;
+                k += 1;
+            }
+            f(r, v);
+        }
+    }
+
+    /// Every member-used row of the split groups with its two columns.
+    pub fn member_links(&self) -> &[MemberLink] {
+        &self.member_links
+    }
+
+    /// Columns that must come into a model with `c`: a split member's
+    /// place-used and constellation-used columns.
+    pub fn companions(&self, c: usize) -> impl Iterator<Item = usize> {
+        let mut out = [None, None];
+        if let Some(Stored {
+            kind: StoredKind::SplitMember { info, .. },
+            ..
+        }) = self.stored_column(c)
+        {
+            let s = &self.split_info[*info as usize];
+            out[0] = Some(self.pairs.len() + s.place_column as usize);
+            if s.constellation_column != NO_ROW {
+                out[1] = Some(self.pairs.len() + s.constellation_column as usize);
+            }
+        }
+        out.into_iter().flatten()
+    }
+
     fn row(&mut self, key: RowKey, rhs: f64, equality: bool) -> usize {
         if let Some(&r) = self.row_ix.get(&key) {
             return r;
@@ -405,6 +585,11 @@ impl Pool<'_> {
 
     fn push(&mut self, kind: StoredKind, coef: f64) {
         self.stored.push(Stored { kind, coef });
+    }
+
+    /// The unplaced penalty the coefficients were built with.
+    pub fn w_unplaced(&self) -> f64 {
+        self.w_unplaced
     }
 
     /// The row index of a key, if the row exists.
@@ -476,6 +661,29 @@ impl Pool<'_> {
                     constellation: constellation as ConstellationIdx,
                     place: place as PlaceIdx,
                 },
+                StoredKind::TogetherSplit { group, place, .. } => ColumnKind::TogetherSplit {
+                    group: group as GroupIdx,
+                    place: place as PlaceIdx,
+                },
+                StoredKind::SplitMember { child, place, .. } => ColumnKind::SplitMember {
+                    child: child as ChildIdx,
+                    place: place as PlaceIdx,
+                },
+                StoredKind::SplitPlace { group, place, .. } => ColumnKind::SplitPlace {
+                    group: group as GroupIdx,
+                    place: place as PlaceIdx,
+                },
+                StoredKind::SplitConstellation {
+                    group,
+                    constellation,
+                    ..
+                } => ColumnKind::SplitConstellation {
+                    group: group as GroupIdx,
+                    constellation: constellation as ConstellationIdx,
+                },
+                StoredKind::SplitFirst { group, .. } => ColumnKind::SplitFirst {
+                    group: group as GroupIdx,
+                },
             },
         }
     }
@@ -495,15 +703,59 @@ impl Pool<'_> {
 
     /// The (row, coefficient) pairs of column `c`.
     pub fn for_each_row(&self, c: usize, mut f: impl FnMut(usize, f64)) {
+        let data = self.pairs.data();
         match self.stored_column(c) {
             None => {
-                f(self.child_row[self.pairs.child_of(c)] as usize, 1.0);
-                f(self.cap_row[self.pairs.place(c)] as usize, 1.0);
+                let (i, j) = (self.pairs.child_of(c), self.pairs.place(c));
+                f(self.child_row[i] as usize, 1.0);
+                f(self.cap_row[j] as usize, 1.0);
+                self.for_each_home_row(i, j, &mut f);
             }
             Some(s) => match s.kind {
                 StoredKind::Together { group, place, size } => {
                     f(self.group_row[group as usize] as usize, 1.0);
                     f(self.cap_row[place as usize] as usize, size as f64);
+                    let members = &data.sibling_groups()[group as usize].members;
+                    self.for_each_group_home_row(members, place as usize, &mut f);
+                }
+                StoredKind::TogetherSplit { group, place, size } => {
+                    let members = &data.sibling_groups()[group as usize].members;
+                    for &i in members {
+                        f(self.child_row[i] as usize, 1.0);
+                    }
+                    f(self.cap_row[place as usize] as usize, size as f64);
+                    f(self.group_row[group as usize] as usize, 1.0);
+                    let two = self.two_row[group as usize];
+                    if two != NO_ROW && size > 2 {
+                        f(two as usize, (size - 2) as f64);
+                    }
+                    self.for_each_group_home_row(members, place as usize, &mut f);
+                }
+                StoredKind::SplitMember { child, place, info } => {
+                    let s = &self.split_info[info as usize];
+                    f(self.child_row[child as usize] as usize, 1.0);
+                    f(self.cap_row[place as usize] as usize, 1.0);
+                    f(s.place_row as usize, 1.0);
+                    f(s.member_row as usize, 1.0);
+                    if s.constellation_row != NO_ROW {
+                        f(s.constellation_row as usize, 1.0);
+                        f(s.member_constellation_row as usize, 1.0);
+                    }
+                    if s.two_row != NO_ROW {
+                        f(s.two_row as usize, 1.0);
+                    }
+                    self.for_each_home_row(child as usize, place as usize, &mut f);
+                }
+                StoredKind::SplitPlace { start, len, .. }
+                | StoredKind::SplitConstellation { start, len, .. } => {
+                    let (a, b) = (start as usize, (start + len) as usize);
+                    for &(r, v) in &self.split_rows[a..b] {
+                        f(r as usize, v);
+                    }
+                }
+                StoredKind::SplitFirst { row, once, .. } => {
+                    f(row as usize, 1.0);
+                    f(once as usize, 1.0);
                 }
                 StoredKind::Spread { start, len, .. } => {
                     let (a, b) = (start as usize, (start + len) as usize);
@@ -534,6 +786,13 @@ impl Pool<'_> {
                     self.group_row[group as usize] as usize
                 }
                 StoredKind::Member { link, .. } => link as usize,
+                StoredKind::TogetherSplit { group, .. } => self.group_row[group as usize] as usize,
+                StoredKind::SplitMember { child, .. } => self.child_row[child as usize] as usize,
+                StoredKind::SplitPlace { start, .. }
+                | StoredKind::SplitConstellation { start, .. } => {
+                    self.split_rows[start as usize].0 as usize
+                }
+                StoredKind::SplitFirst { row, .. } => row as usize,
             },
         }
     }
@@ -558,11 +817,12 @@ impl Pool<'_> {
             let child_pi = pi[self.child_row[child] as usize];
             for p in range {
                 let j = self.pairs.place(p);
-                let cap = pi[self.cap_row[j] as usize];
-                f(
-                    p,
-                    self.pairs.pair_cost(child, j) - self.w_unplaced - child_pi - cap,
-                );
+                let mut rc = self.pairs.pair_cost(child, j)
+                    - self.w_unplaced
+                    - child_pi
+                    - pi[self.cap_row[j] as usize];
+                self.for_each_home_row(child, j, &mut |r, a| rc -= a * pi[r]);
+                f(p, rc);
             }
         } else {
             for c in range {
@@ -584,6 +844,11 @@ pub fn build_pool<'a>(
     let mut pool = Pool {
         pairs,
         stored: Vec::new(),
+        split_info: Vec::new(),
+        split_rows: Vec::new(),
+        member_links: Vec::new(),
+        two_row: vec![NO_ROW; data.sibling_groups().len()],
+        home: HomeRows::default(),
         spread_rows: Vec::new(),
         rows: Vec::new(),
         row_ix: HashMap::new(),
@@ -595,6 +860,7 @@ pub fn build_pool<'a>(
         w_unplaced: weights.unplaced,
     };
     let w_u = weights.unplaced;
+    home_rows(&mut pool, data);
     for (u, unit) in units.iter().enumerate() {
         if deadline.expired() {
             break;
@@ -615,6 +881,11 @@ pub fn build_pool<'a>(
                 group_columns(&mut pool, data, g, w_u);
                 pool.by_unit[u] = first..pool.id_space();
             }
+            Unit::Split(g) => {
+                let first = pool.id_space();
+                split_columns(&mut pool, data, g, w_u);
+                pool.by_unit[u] = first..pool.id_space();
+            }
         }
         pool.built_units = u + 1;
     }
@@ -622,12 +893,138 @@ pub fn build_pool<'a>(
     pool
 }
 
-fn group_columns(pool: &mut Pool, data: &Dataset, g: GroupIdx, w_u: f64) {
+/// The rows between children arriving at one home (module doc of
+/// [`crate::matching`]): for every home with a mix limit, an age gap or
+/// (when the dataset lists incompatible risks) two or more free beds, over
+/// the children eligible there,
+/// - `MixLimit(j, t)`: `Σ_{i: t ∈ risks_i} y_ij ≤ room_jt`, where more
+///   such children are eligible than the room left by residents;
+/// - `Conflict(j, i)`: `M·y_ij + Σ_{k ∈ N⁺_ij} y_kj ≤ M` for each child i
+///   with later children `N⁺_ij` (index > i) it conflicts with at j, where
+///   `M = min(|N⁺_ij|, free_j)` and `free_j ≥ 2`.
+fn home_rows(pool: &mut Pool, data: &Dataset) {
+    pool.home.has = vec![false; data.places().len()];
+    let any_incompatible = !data.incompatible().is_empty();
+    let relevant = |j: PlaceIdx| {
+        let p = &data.places()[j];
+        !p.is_carer() && (p.has_mix_rules() || (any_incompatible && p.free_places() >= 2))
+    };
+    let mut at: HashMap<PlaceIdx, Vec<ChildIdx>> = HashMap::new();
+    for i in 0..pool.pairs.enumerated_children() {
+        for p in pool.pairs.range(i) {
+            let j = pool.pairs.place(p);
+            if relevant(j) {
+                at.entry(j).or_default().push(i);
+            }
+        }
+    }
+    let mut homes: Vec<(PlaceIdx, Vec<ChildIdx>)> = at.into_iter().collect();
+    homes.sort_unstable_by_key(|h| h.0);
+    let mut entries: Vec<(u32, u32, u32, f64)> = Vec::new();
+    for (j, kids) in homes {
+        mix_limit_rows(pool, data, j, &kids, &mut entries);
+        conflict_rows(pool, data, j, &kids, &mut entries);
+    }
+    entries.sort_by_key(|e| (e.0, e.1, e.2));
+    let mut k = 0;
+    while k < entries.len() {
+        let (i, j) = (entries[k].0, entries[k].1);
+        let start = pool.home.arena.len() as u32;
+        while k < entries.len() && (entries[k].0, entries[k].1) == (i, j) {
+            pool.home.arena.push((entries[k].2, entries[k].3));
+            k += 1;
+        }
+        pool.home.has[j as usize] = true;
+        let end = pool.home.arena.len() as u32;
+        pool.home.entries.insert((i, j), (start, end));
+    }
+}
+
+/// `MixLimit(j, t)` rows of home `j` over the eligible `kids`.
+fn mix_limit_rows(
+    pool: &mut Pool,
+    data: &Dataset,
+    j: PlaceIdx,
+    kids: &[ChildIdx],
+    entries: &mut Vec<(u32, u32, u32, f64)>,
+) {
+    let place = &data.places()[j];
+    for &(t, _) in &place.mix_limits {
+        let room = place.mix_room(t).unwrap_or(u32::MAX);
+        let with: Vec<ChildIdx> = kids
+            .iter()
+            .copied()
+            .filter(|&i| data.children()[i].risks.contains(t))
+            .collect();
+        // Where the room is at least the free places, the capacity row implies it.
+        if room < place.free_places() && with.len() as u64 > u64::from(room) {
+            let r = pool.row(RowKey::MixLimit(j, t), room as f64, false) as u32;
+            entries.extend(with.iter().map(|&i| (i as u32, j as u32, r, 1.0)));
+        }
+    }
+}
+
+/// `Conflict(j, i)` rows of home `j` over the eligible `kids` (ascending).
+fn conflict_rows(
+    pool: &mut Pool,
+    data: &Dataset,
+    j: PlaceIdx,
+    kids: &[ChildIdx],
+    entries: &mut Vec<(u32, u32, u32, f64)>,
+) {
+    let free = data.places()[j].free_places() as usize;
+    if free < 2 {
+        return; // the capacity row already keeps a second child out
+    }
+    for (a, &i) in kids.iter().enumerate() {
+        let later: Vec<ChildIdx> = kids[a + 1..]
+            .iter()
+            .copied()
+            .filter(|&k| data.children_conflict_at(i, k, j))
+            .collect();
+        if later.is_empty() {
+            continue;
+        }
+        let m = later.len().min(free) as f64;
+        let r = pool.row(RowKey::Conflict(j, i), m, false) as u32;
+        entries.push((i as u32, j as u32, r, m));
+        entries.extend(later.iter().map(|&k| (k as u32, j as u32, r, 1.0)));
+    }
+}
+
+/// Whether the members may all arrive at place `j` together: at a home, no
+/// two of them conflict and each mix limit keeps room for those with its risk.
+pub fn group_fits_home(data: &Dataset, members: &[ChildIdx], j: PlaceIdx) -> bool {
+    let place = &data.places()[j];
+    if place.is_carer() {
+        return true;
+    }
+    let mix_ok = place.mix_limits.iter().all(|&(t, _)| {
+        let n = members
+            .iter()
+            .filter(|&&i| data.children()[i].risks.contains(t))
+            .count() as u32;
+        place.mix_room(t).is_none_or(|room| n <= room)
+    });
+    let pairs_ok = members.iter().enumerate().all(|(a, &i)| {
+        members[a + 1..]
+            .iter()
+            .all(|&k| !data.children_conflict_at(i, k, j))
+    });
+    mix_ok && pairs_ok
+}
+
+/// Places eligible for every member of `g` with room for them all (and
+/// where they may arrive together), with the summed cost, cheapest first;
+/// `inside_constellations` admits households of constellations.
+fn together_places(
+    pool: &Pool,
+    data: &Dataset,
+    g: GroupIdx,
+    inside_constellations: bool,
+) -> Vec<(PlaceIdx, f64)> {
     let group = &data.sibling_groups()[g];
     let size = group.members.len();
-    let owner = pool.row(RowKey::Group(g), 1.0, false);
-    pool.group_row[g] = owner as u32;
-    // Places eligible for every member, with the summed cost.
     let mut shared: HashMap<PlaceIdx, (usize, f64)> = HashMap::new();
     for &i in &group.members {
         for (j, cost) in pool.pairs.of(i) {
@@ -642,13 +1039,205 @@ fn group_columns(pool: &mut Pool, data: &Dataset, g: GroupIdx, w_u: f64) {
             let place = &data.places()[j];
             n == size
                 && place.free_places() as usize >= size
-                && (group.keep_together == KeepTogether::Household
-                    || place.constellation().is_none())
+                && (inside_constellations || place.constellation().is_none())
+                && group_fits_home(data, &group.members, j)
         })
         .map(|(j, (_, cost))| (j, cost))
         .collect();
     together.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
-    for (j, cost) in together {
+    together
+}
+
+/// The columns of a non-strict group (module doc of [`crate::matching`]):
+/// together options `z_gj`, the first-cluster column `σ_g`, place-used
+/// columns `o_gj`, constellation-used columns `k_gK`, and member columns
+/// `a_ij`, with their rows.
+fn split_columns(pool: &mut Pool, data: &Dataset, g: GroupIdx, w_u: f64) {
+    let group = &data.sibling_groups()[g];
+    let size = group.members.len();
+    let (w_s, w_sc) = (data.practice().split, data.split_constellation_weight(g));
+    for &i in &group.members {
+        pool.child_row[i] = pool.row(RowKey::Child(i), 1.0, false) as u32;
+    }
+    let first = pool.row(RowKey::SplitFirst(g), 0.0, false) as u32;
+    let once = pool.row(RowKey::SplitOnce(g), 1.0, false) as u32;
+    pool.group_row[g] = once;
+    let two = if one_cluster_can_hold(pool, data, g) {
+        NO_ROW
+    } else {
+        pool.row(RowKey::SplitTwoClusters(g), size as f64 - 2.0, false) as u32
+    };
+    pool.two_row[g] = two;
+    for (j, cost) in together_places(pool, data, g, true) {
+        pool.capacity_row(data, j);
+        let kind = StoredKind::TogetherSplit {
+            group: g as u32,
+            place: j as u32,
+            size: size as u32,
+        };
+        pool.push(kind, cost - w_u * size as f64);
+    }
+    pool.push(
+        StoredKind::SplitFirst {
+            group: g as u32,
+            row: first,
+            once,
+        },
+        -w_s,
+    );
+    // Each place eligible for a member, with the members eligible there.
+    let mut places: Vec<(PlaceIdx, ChildIdx)> = group
+        .members
+        .iter()
+        .flat_map(|&i| pool.pairs.range(i).map(move |p| (i, p)))
+        .map(|(i, p)| (pool.pairs.place(p), i))
+        .collect();
+    places.sort_unstable();
+    let mut used: HashMap<usize, (u32, u32)> = HashMap::new();
+    let mut k_households: BTreeMap<usize, Vec<u32>> = BTreeMap::new();
+    let mut k_members: BTreeMap<usize, BTreeSet<ChildIdx>> = BTreeMap::new();
+    for same in places.chunk_by(|a, b| a.0 == b.0) {
+        let j = same[0].0;
+        pool.capacity_row(data, j);
+        let row = pool.row(RowKey::PlaceUsed(g, j), 0.0, false) as u32;
+        // Not all members one by one: that is the together column.
+        let room = (data.places()[j].free_places() as usize).min(size - 1);
+        let start = pool.split_rows.len() as u32;
+        pool.split_rows.push((row, -(room as f64)));
+        for &(_, i) in same {
+            let r = pool.row(RowKey::MemberUsed(i, j), 0.0, false) as u32;
+            pool.split_rows.push((r, -1.0));
+        }
+        let coef = match data.places()[j].constellation() {
+            Some(k) => {
+                let r = pool.row(RowKey::HouseholdUsed(g, j), 0.0, false) as u32;
+                pool.split_rows.push((r, 1.0));
+                let open = pool.row(RowKey::ConstellationOpen(g, k), 0.0, false) as u32;
+                pool.split_rows.push((open, -1.0));
+                k_households.entry(k).or_default().push(r);
+                k_members
+                    .entry(k)
+                    .or_default()
+                    .extend(same.iter().map(|&(_, i)| i));
+                w_sc
+            }
+            None => {
+                pool.split_rows.push((first, -1.0));
+                if two != NO_ROW {
+                    pool.split_rows.push((two, -1.0));
+                }
+                w_s
+            }
+        };
+        used.insert(j, (row, pool.stored.len() as u32));
+        let len = pool.split_rows.len() as u32 - start;
+        let kind = StoredKind::SplitPlace {
+            group: g as u32,
+            place: j as u32,
+            start,
+            len,
+        };
+        pool.push(kind, coef);
+    }
+    let mut in_k: HashMap<usize, (u32, u32)> = HashMap::new();
+    for (&k, households) in &k_households {
+        let row = pool.row(RowKey::ConstellationUsed(g, k), 0.0, false) as u32;
+        in_k.insert(k, (row, pool.stored.len() as u32));
+        let start = pool.split_rows.len() as u32;
+        pool.split_rows.push((row, -(size as f64)));
+        pool.split_rows
+            .extend(households.iter().map(|&r| (r, -1.0)));
+        for &i in &k_members[&k] {
+            let r = pool.row(RowKey::MemberInConstellation(i, k), 0.0, false) as u32;
+            pool.split_rows.push((r, -1.0));
+        }
+        let open = pool.row_ix[&RowKey::ConstellationOpen(g, k)] as u32;
+        pool.split_rows.push((open, 1.0));
+        pool.split_rows.push((first, -1.0));
+        if two != NO_ROW {
+            pool.split_rows.push((two, -1.0));
+        }
+        let kind = StoredKind::SplitConstellation {
+            group: g as u32,
+            constellation: k as u32,
+            start,
+            len: pool.split_rows.len() as u32 - start,
+        };
+        pool.push(kind, w_s - w_sc);
+    }
+    for &i in &group.members {
+        for p in pool.pairs.range(i) {
+            let j = pool.pairs.place(p);
+            let (place_row, place_column) = used[&j];
+            let member_row = pool.row_ix[&RowKey::MemberUsed(i, j)] as u32;
+            let (constellation_row, constellation_column) = data.places()[j]
+                .constellation()
+                .map_or((NO_ROW, NO_ROW), |k| in_k[&k]);
+            let member_constellation_row = data.places()[j].constellation().map_or(NO_ROW, |k| {
+                pool.row_ix[&RowKey::MemberInConstellation(i, k)] as u32
+            });
+            pool.split_info.push(SplitInfo {
+                place_row,
+                member_row,
+                constellation_row,
+                member_constellation_row,
+                two_row: two,
+                place_column,
+                constellation_column,
+            });
+            let info = (pool.split_info.len() - 1) as u32;
+            let kind = StoredKind::SplitMember {
+                child: i as u32,
+                place: j as u32,
+                info,
+            };
+            pool.member_links.push(MemberLink {
+                row: member_row as usize,
+                place_column: pool.pairs.len() + place_column as usize,
+                member_column: pool.id_space(),
+            });
+            pool.push(kind, pool.pairs.pair_cost(i, j) - w_u);
+        }
+    }
+}
+
+/// Whether one cluster could hold every member of split group `g` placed
+/// member by member: a constellation whose households eligible for them
+/// have room for all (an exact assignment, [`super::spread`]). A place
+/// outside constellations never does: all members at one place is the
+/// together column `z_gj` (the place-used row allows at most `|g| − 1`).
+fn one_cluster_can_hold(pool: &Pool, data: &Dataset, g: GroupIdx) -> bool {
+    let members = &data.sibling_groups()[g].members;
+    let mut constellations: Vec<ConstellationIdx> = members
+        .iter()
+        .flat_map(|&i| pool.pairs.range(i))
+        .filter_map(|p| data.places()[pool.pairs.place(p)].constellation())
+        .collect();
+    constellations.sort_unstable();
+    constellations.dedup();
+    constellations.into_iter().any(|k| {
+        let options: Vec<Vec<(PlaceIdx, f64)>> = members
+            .iter()
+            .map(|&i| {
+                pool.pairs
+                    .range(i)
+                    .map(|p| pool.pairs.place(p))
+                    .filter(|&j| data.places()[j].constellation() == Some(k))
+                    .map(|j| (j, 0.0))
+                    .collect()
+            })
+            .collect();
+        super::spread::cheapest_spread(&options, &|j| data.places()[j].free_places()).is_some()
+    })
+}
+
+fn group_columns(pool: &mut Pool, data: &Dataset, g: GroupIdx, w_u: f64) {
+    let group = &data.sibling_groups()[g];
+    let size = group.members.len();
+    let owner = pool.row(RowKey::Group(g), 1.0, false);
+    pool.group_row[g] = owner as u32;
+    let household = group.keep_together == KeepTogether::Household;
+    for (j, cost) in together_places(pool, data, g, household) {
         pool.capacity_row(data, j);
         let kind = StoredKind::Together {
             group: g as u32,

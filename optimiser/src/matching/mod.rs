@@ -3,31 +3,48 @@
 //! # The model
 //!
 //! *Units.* A child whose sibling group has policy `household` or
-//! `constellation` and two or more members is placed with the group; every
-//! other child (no group, policy `none`, or a group of one) is placed on their
-//! own.
+//! `constellation` and two or more members is placed with the group — a
+//! *strict* group (`strict: true`) all or none, a *non-strict* group (the
+//! default) together if it can be, else split at a cost; every other child
+//! (no group, policy `none`, or a group of one) is placed on their own.
 //!
-//! *Costs.* `c(i,j) = weekly_cost_j + w_distance · d(i,j)` for each eligible
-//! pair (see [`crate::eligibility`]); `d` is the haversine distance from the
-//! child's anchor (school, else authority) in km.
+//! *Costs.* `c(i,j) = weekly_cost_j + w_distance · d(i,j) + w_outside ·
+//! [authority_j ≠ authority_i]` for each eligible pair (see
+//! [`crate::eligibility`]; [`placement_cost`]); `d` is the haversine distance
+//! from the child's anchor (school, else authority) in km; `w_outside` is the
+//! dataset's `w_outside_authority` (default 0). `w_s` is the dataset's
+//! `w_split` and `w_sc(g)` its `w_split_constellation` for a `household`
+//! group, 0 for a `constellation` group (whose policy allows any households
+//! of one constellation).
 //!
 //! *Variables* (all binary), one per eligible option:
 //! - `x_ij`: single child *i* at place *j*;
 //! - `z_gj`: every member of group *g* at place *j* — *j* eligible for every
-//!   member and `free_j ≥ |g|`; for a `constellation` group only places outside
-//!   any constellation (inside one the spread option covers it);
-//! - `u_gK`: `constellation` group *g* spread over constellation *K* — only if
+//!   member, `free_j ≥ |g|` and the members may arrive at *j* together (at a
+//!   home: no two of them conflict and each mix limit has room for those with
+//!   its risk, see below); for a strict `constellation` group only places
+//!   outside any constellation (inside one the spread option covers it);
+//! - `u_gK`: strict `constellation` group *g* spread over constellation *K* — only if
 //!   the members can all be placed in *K*'s households at once, each in a
 //!   household eligible for them, no household over its free places (checked
 //!   exactly; an option that fails it has no integer solution, and leaving it
 //!   in would only weaken the LP bound);
-//! - `m_iKj`: member *i* of such a group at household *j* ∈ *K*.
+//! - `m_iKj`: member *i* of such a group at household *j* ∈ *K*;
+//! - for a non-strict group *g*: `z_gj` as above at any place (inside
+//!   constellations too); `a_ij`, member *i* at an eligible place *j*;
+//!   `o_gj`, *g* uses place *j* (each place eligible for a member);
+//!   `k_gK`, *g* uses constellation *K* (each with a household eligible for
+//!   a member); `σ_g`, *g*'s first *cluster* is free (a cluster is a
+//!   constellation, or a place outside constellations).
+//!
+//! Below, `y_ij` is the sum of every column that places child *i* at place
+//! *j* (`x_ij`, `m_iKj`, `a_ij`, or `z_gj` of *i*'s group).
 //!
 //! *Constraints.*
 //! - `Σ_j x_ij ≤ 1` for each single child;
-//! - `Σ_j z_gj + Σ_K u_gK ≤ 1` for each group;
+//! - `Σ_j z_gj + Σ_K u_gK ≤ 1` for each strict group;
 //! - `Σ_j m_iKj = u_gK` for each member *i* and constellation *K*;
-//! - `Σ_i x_ij + Σ_g |g|·z_gj + Σ_{i,K} m_iKj ≤ free_j` for each place;
+//! - `Σ_i x_ij + Σ_g |g|·z_gj + Σ_{i,K} m_iKj + Σ_i a_ij ≤ free_j` for each place;
 //! - `Σ_{i∈g} m_iKj ≤ min(free_j, |g|)·u_gK` for each spread option (g, K) and
 //!   household j ∈ K where more members of g are eligible than that room
 //!   (*spread room*). Every integer solution satisfies it (if `u_gK = 0` no
@@ -38,16 +55,74 @@
 //!   of each of three constellations). On the four 500-child benchmark seeds
 //!   it narrows the gap between the LP bound and the optimum from £44–194 to
 //!   £29–131 a week, and so the columns HiGHS needs from 11,400–33,700 to
-//!   10,700–15,900 (BENCHMARKS.md).
+//!   10,700–15,900 (BENCHMARKS.md);
+//! - *mix limit* (v1.1): `Σ_{i: t ∈ risks_i} y_ij ≤ room_jt` for each home *j*
+//!   and mix limit `(t, max)`, where `room_jt = max − #{residents with t}`,
+//!   over the children eligible at *j* — written only where more such
+//!   children are eligible than `room_jt` and `room_jt < free_j` (otherwise
+//!   it is implied). Eligibility already excludes children with *t* where
+//!   `room_jt = 0`;
+//! - *conflict* (v1.1): two children *conflict at home j* when a pair of the
+//!   dataset's `incompatible` risk tags is split between them (in either
+//!   order), or their ages differ by more than *j*'s `max_age_gap`. For each
+//!   home *j* with `free_j ≥ 2` and each child *i* eligible there whose set
+//!   `N⁺_ij` of conflicting children eligible at *j* with a larger index is
+//!   not empty: `M·y_ij + Σ_{k ∈ N⁺_ij} y_kj ≤ M` with `M = min(|N⁺_ij|,
+//!   free_j)` (if *i* arrives none of them does; otherwise the row is implied
+//!   by the capacity row). Every conflicting pair is covered by the row of its
+//!   smaller index; with `free_j = 1` the capacity row keeps them apart;
+//! - for each non-strict group *g*: `Σ_j a_ij + Σ_j z_gj ≤ 1` for each member
+//!   *i*; *place used* `Σ_{i∈g} a_ij ≤ min(|g| − 1, free_j)·o_gj` (all
+//!   members at one place is the column `z_gj`, at the same cost) and *member
+//!   used* `a_ij ≤ o_gj` for each member and place; *constellation used*
+//!   `Σ_{i∈g, j∈K} a_ij ≤ |g|·k_gK` and *member in constellation* `Σ_{j∈K}
+//!   a_ij ≤ k_gK` for each member; *household used* `o_gj ≤ k_gK` for each
+//!   household *j* of *K*; *constellation open* `k_gK ≤ Σ_{j∈K} o_gj`;
+//!   *first cluster* `σ_g ≤ Σ_{j outside constellations} o_gj + Σ_K k_gK`;
+//!   *once* `σ_g + Σ_j z_gj ≤ 1`; and, for a group that no one cluster can
+//!   hold (no constellation has households eligible for the members with
+//!   room for all of them, checked exactly), *two clusters* `Σ_{i,j} a_ij +
+//!   (|g| − 2)·Σ_j z_gj − Σ_{j outside constellations} o_gj − Σ_K k_gK ≤
+//!   |g| − 2` (placed member by member, all of them use two clusters). The
+//!   member-used, member-in-constellation
+//!   and household-used rows and the `|g| − 1` leave the integer optimum
+//!   unchanged (the first two are implied in integers by the aggregated
+//!   rows; the third only forbids opening a household for nothing; the
+//!   fourth moves an all-at-one-place solution onto `z_gj`); with the two
+//!   clusters row they tighten the LP, whose
+//!   weakness is what made split groups slow (BENCHMARKS.md).
 //!
 //! *Objective.* Minimise `Σ c(i,j)` over placed children plus
-//! `w_unplaced` × the number of unplaced children, that is
-//! `w_unplaced·N + Σ (c_ij − w_unplaced) x_ij + Σ (Σ_{i∈g} c_ij − |g| w_unplaced) z_gj
-//! − Σ |g| w_unplaced u_gK + Σ c_ij m_iKj`.
+//! `w_unplaced` × the number of unplaced children plus the split costs,
+//! that is `w_unplaced·N + Σ (c_ij − w_unplaced) x_ij + Σ (Σ_{i∈g} c_ij −
+//! |g| w_unplaced) z_gj − Σ |g| w_unplaced u_gK + Σ c_ij m_iKj` plus, for
+//! non-strict groups, `Σ (Σ_{i∈g} c_ij − |g| w_unplaced) z_gj + Σ (c_ij −
+//! w_unplaced) a_ij + Σ_j w(j) o_gj + Σ_K (w_s − w_sc(g)) k_gK − w_s σ_g`, with
+//! `w(j) = w_sc(g)` for a household in a constellation and `w_s` otherwise.
 //!
-//! This is exactly the model of the specification: a `household` group is in
-//! one place or unplaced; a `constellation` group is all in one constellation
-//! (any households), all in one place outside constellations, or unplaced.
+//! *Split cost.* At an optimum, `o`, `k` and `σ` take their least values
+//! (`σ_g = 1` exactly when a member is placed through the `a` columns:
+//! opening a cluster only to earn `σ_g` costs at least `w_s`, so gains
+//! nothing), so a non-strict group whose placed members use `P` places forming `C`
+//! clusters (each constellation used is one cluster, each place outside
+//! constellations one more) costs `w_sc(g)·(P − C) + w_s·(C − 1)`: nothing
+//! when together (`z_gj`, or every member's `a_ij` at one place), `w_sc(g)`
+//! for each extra household of a constellation already used, `w_s` for each
+//! further cluster, and nothing when no member is placed. Members may also be
+//! left unplaced one by one, each at `w_unplaced`. The checker
+//! ([`crate::checker::split_cost`]) computes exactly this.
+//!
+//! This is exactly the model of the specification: a strict `household` group is in
+//! one place or unplaced; a strict `constellation` group is all in one constellation
+//! (any households), all in one place outside constellations, or unplaced;
+//! a non-strict group is placed member by member, at the split cost above;
+//! and the children arriving at one home respect its mix limits and
+//! conflicts (those already living there are rules 8–10 of eligibility).
+//! The defaults `w_s = 5,000` and `w_sc = 1,000` a week
+//! ([`crate::dataset::DEFAULT_SPLIT_WEIGHT`]) are far below `w_unplaced`
+//! (100,000), so a group is split rather than left unplaced, and a split
+//! costs more than keeping a group of four together 125 km further each
+//! (at `w_distance = 10`).
 //!
 //! # Solving
 //!
@@ -139,10 +214,10 @@ use crate::limits::{self, ErrorClass, InvalidOption};
 use crate::solver::{Deadline, SolveOptions, SolverError};
 
 pub use columns::MAX_ELIGIBLE_PAIRS;
-pub use columns::{child_pairs, count_eligible, eligible_pairs, Pair, PairTable};
+pub use columns::{child_pairs, count_eligible, eligible_pairs, group_fits_home, Pair, PairTable};
 pub use solution::{
-    Assignment, Breakdown, MatchSolution, ModelStats, Progress, SiblingOutcome, Unplaced,
-    UnplacedReason,
+    Assignment, Breakdown, MatchSolution, ModelStats, Progress, SiblingOutcome, SplitGroup,
+    SplitMemberPlace, SplitReason, Unplaced, UnplacedReason, TWENTY_MILES_KM,
 };
 pub use spread::cheapest_spread;
 
@@ -209,6 +284,14 @@ impl Default for Strategy {
             add_per_owner: 10,
         }
     }
+}
+
+/// `c(i,j)`: what placing child `i` at place `j`, `km` from the child's
+/// anchor, costs a week: `weekly_cost_j + w_distance · km`, plus the
+/// dataset's `w_outside_authority` when `j` is outside `i`'s authority.
+/// The one expression every solver, the checker and the ranking use.
+pub fn placement_cost(data: &Dataset, weights: &Weights, i: usize, j: PlaceIdx, km: f64) -> f64 {
+    weights.pair_cost(data.places()[j].weekly_cost, km) + data.outside_cost(i, j)
 }
 
 /// Everything a batch solve needs besides the data.
@@ -438,9 +521,13 @@ fn forced_columns(
         Fixed::Place { child, place } => {
             let c = data.children().get(child).ok_or_else(|| MatchError::NotAnOption(format!("no child at index {child}")))?;
             let unit = match c.sibling_group {
-                Some(g) if columns::group_is_unit(data, g) => Unit::Group(g),
+                Some(g) if columns::group_is_unit(data, g) && data.sibling_groups()[g].strict => Unit::Group(g),
+                Some(g) if columns::group_is_unit(data, g) => Unit::Split(g),
                 _ => Unit::Single(child),
             };
+            if let (Some(u), Unit::Split(_)) = (unit_of(unit), unit) {
+                return split_forced(pool, u, child, place);
+            }
             unit_of(unit).and_then(|u| {
                 pool.unit_columns(u).find(|&k| match pool.kind(k) {
                     ColumnKind::Single { place: p, .. } | ColumnKind::Together { place: p, .. } => p == place,
@@ -461,6 +548,32 @@ fn forced_columns(
     found.map(|c| vec![c]).ok_or_else(|| {
         MatchError::NotAnOption(format!("{fixed:?} is not an option in this dataset"))
     })
+}
+
+/// A member of a non-strict group fixed at a place: the whole group there
+/// if it fits (its together column), else the member alone there (its
+/// member column and that place's place-used column).
+fn split_forced(
+    pool: &Pool,
+    u: usize,
+    child: usize,
+    place: PlaceIdx,
+) -> Result<Vec<usize>, MatchError> {
+    let mut cols = pool.unit_columns(u);
+    if let Some(c) = cols
+        .find(|&c| matches!(pool.kind(c), ColumnKind::TogetherSplit { place: p, .. } if p == place))
+    {
+        return Ok(vec![c]);
+    }
+    let member = pool.unit_columns(u).find(|&c| {
+        matches!(pool.kind(c), ColumnKind::SplitMember { child: i, place: p } if i == child && p == place)
+    });
+    match member {
+        Some(c) => Ok(std::iter::once(c).chain(pool.companions(c)).collect()),
+        None => Err(MatchError::NotAnOption(format!(
+            "child {child} at place {place} is not an option in this dataset"
+        ))),
+    }
 }
 
 /// A `constellation` group placed together at a household inside a

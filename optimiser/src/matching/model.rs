@@ -57,10 +57,90 @@ pub fn build(pool: &Pool, active: &[usize], integer: bool, forced: &[usize]) -> 
     place_capacity(&mut family);
     spread_members_follow_group(&mut family);
     spread_members_share_room(&mut family);
+    home_mix_limits(&mut family);
+    home_conflicts(&mut family);
+    split_place_used(&mut family);
+    split_member_used(&mut family);
+    split_constellation_used(&mut family);
+    split_member_in_constellation(&mut family);
+    split_household_used(&mut family);
+    split_constellation_open(&mut family);
+    split_first_cluster(&mut family);
+    split_once(&mut family);
+    split_two_clusters(&mut family);
     Built { problem, rows }
 }
 
-/// Σ_j x_ij ≤ 1 for every child placed on their own.
+/// Σ_{i: t ∈ risks_i} y_ij ≤ max_jt − residents_jt for every home j and mix
+/// limit t where more children with t are eligible than that room, `y_ij`
+/// being every column that places child i at j.
+fn home_mix_limits(family: &mut impl FnMut(fn(&RowKey) -> bool)) {
+    family(|k| matches!(k, RowKey::MixLimit(..)));
+}
+
+/// M·y_ij + Σ_{k ∈ N⁺_ij} y_kj ≤ M, M = min(|N⁺_ij|, free_j), for every home j
+/// with two or more free beds and child i with later conflicting children
+/// N⁺_ij there (incompatible risks, or ages further apart than max_age_gap).
+fn home_conflicts(family: &mut impl FnMut(fn(&RowKey) -> bool)) {
+    family(|k| matches!(k, RowKey::Conflict(..)));
+}
+
+/// Σ_{i∈g} a_ij − min(|g|, free_j)·o_gj ≤ 0 for every non-strict group g and
+/// place j eligible for a member.
+fn split_place_used(family: &mut impl FnMut(fn(&RowKey) -> bool)) {
+    family(|k| matches!(k, RowKey::PlaceUsed(..)));
+}
+
+/// a_ij − o_gj ≤ 0 for every member i of a non-strict group g and place j
+/// eligible for i.
+fn split_member_used(family: &mut impl FnMut(fn(&RowKey) -> bool)) {
+    family(|k| matches!(k, RowKey::MemberUsed(..)));
+}
+
+/// Σ_{i∈g, j∈K} a_ij − |g|·k_gK ≤ 0 for every non-strict group g and
+/// constellation K with a household eligible for a member.
+fn split_constellation_used(family: &mut impl FnMut(fn(&RowKey) -> bool)) {
+    family(|k| matches!(k, RowKey::ConstellationUsed(..)));
+}
+
+/// Σ_{j∈K} a_ij − k_gK ≤ 0 for every member i of a non-strict group g and
+/// constellation K with a household eligible for i.
+fn split_member_in_constellation(family: &mut impl FnMut(fn(&RowKey) -> bool)) {
+    family(|k| matches!(k, RowKey::MemberInConstellation(..)));
+}
+
+/// o_gj − k_gK ≤ 0 for every non-strict group g and household j of
+/// constellation K eligible for a member.
+fn split_household_used(family: &mut impl FnMut(fn(&RowKey) -> bool)) {
+    family(|k| matches!(k, RowKey::HouseholdUsed(..)));
+}
+
+/// k_gK − Σ_{j∈K} o_gj ≤ 0 for every non-strict group g and constellation
+/// K with a household eligible for a member.
+fn split_constellation_open(family: &mut impl FnMut(fn(&RowKey) -> bool)) {
+    family(|k| matches!(k, RowKey::ConstellationOpen(..)));
+}
+
+/// σ_g − Σ_{j outside constellations} o_gj − Σ_K k_gK ≤ 0 for every
+/// non-strict group g: the first cluster is free only if one is used.
+fn split_first_cluster(family: &mut impl FnMut(fn(&RowKey) -> bool)) {
+    family(|k| matches!(k, RowKey::SplitFirst(..)));
+}
+
+/// Σ_{i,j} a_ij + (|g| − 2)·Σ_j z_gj − Σ_{j outside constellations} o_gj −
+/// Σ_K k_gK ≤ |g| − 2 for every non-strict group g that no one cluster can
+/// hold: placed member by member, all of them use two clusters or more.
+fn split_two_clusters(family: &mut impl FnMut(fn(&RowKey) -> bool)) {
+    family(|k| matches!(k, RowKey::SplitTwoClusters(..)));
+}
+
+/// σ_g + Σ_j z_gj ≤ 1 for every non-strict group g.
+fn split_once(family: &mut impl FnMut(fn(&RowKey) -> bool)) {
+    family(|k| matches!(k, RowKey::SplitOnce(..)));
+}
+
+/// Σ_j x_ij ≤ 1 for every child placed on their own, and Σ_j a_ij + Σ_j z_gj ≤ 1
+/// for every member i of a non-strict group g.
 fn child_placed_at_most_once(family: &mut impl FnMut(fn(&RowKey) -> bool)) {
     family(|k| matches!(k, RowKey::Child(_)));
 }

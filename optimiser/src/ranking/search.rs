@@ -22,13 +22,13 @@
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
-use super::{Candidate, RankConfig, Ranker};
+use super::{cheapest_split, Candidate, ExcludedPlace, RankConfig, Ranker};
 use crate::dataset::{
     Child, ChildIdx, Dataset, GroupIdx, KeepTogether, PlaceIdx, PlaceKind, PlacementKind, Provider,
 };
 use crate::eligibility;
 use crate::geography::{Location, SpatialIndex};
-use crate::matching::{self, Fixed, Pair, Weights};
+use crate::matching::{self, child_pairs, placement_cost, Fixed, Pair, Weights};
 
 /// Slack on the search's lower bounds, km: covers the rounding of the
 /// haversine distance, so a bound never exceeds a true cost by rounding.
@@ -153,6 +153,7 @@ fn takes_all(data: &Dataset, members: &[ChildIdx], j: PlaceIdx) -> Option<Vec<f6
         || !members
             .iter()
             .all(|&i| eligible_at_some_distance(data, i, j))
+        || !matching::group_fits_home(data, members, j)
     {
         return None;
     }
@@ -228,25 +229,46 @@ fn search(
 }
 
 impl Ranker<'_> {
-    /// The `top` cheapest places for child `i`, and how many are eligible.
-    pub(super) fn single(&self, i: ChildIdx, config: &RankConfig) -> (Vec<Candidate>, usize) {
+    /// The `top` cheapest places for child `i`, and how many are eligible;
+    /// `excluded` gets the `top` cheapest places the search examined that
+    /// only a v1.1 rule excludes.
+    pub(super) fn single(
+        &self,
+        i: ChildIdx,
+        config: &RankConfig,
+        excluded: &mut Vec<ExcludedPlace>,
+    ) -> (Vec<Candidate>, usize) {
         let data = self.data;
         let child = &data.children()[i];
         let w = config.weights;
         let option = |j: PlaceIdx| {
-            if !eligible_at_some_distance(data, i, j) {
+            let at_some_distance = eligibility::check(data, i, j, 0.0);
+            if at_some_distance
+                .as_ref()
+                .is_err_and(|rule| !rule.is_practice_rule())
+            {
                 return None;
             }
             let km = child.anchor.distance_km(&data.places()[j].location);
             if !eligibility::within_limit(child, km) {
                 return None;
             }
+            let cost = placement_cost(data, &w, i, j, km);
+            if let Err(rule) = at_some_distance {
+                excluded.push(ExcludedPlace {
+                    place: data.places()[j].id.clone(),
+                    rule: rule.name(),
+                    cost,
+                });
+                return None;
+            }
             Some(Candidate {
-                cost: w.pair_cost(data.places()[j].weekly_cost, km),
+                cost,
                 id: data.places()[j].id.clone(),
-                fixed: Fixed::Place { child: i, place: j },
+                fixed: Some(Fixed::Place { child: i, place: j }),
                 placements: vec![(i, j, km)],
                 spread: None,
+                split: None,
             })
         };
         let mut best = Best {
@@ -255,6 +277,12 @@ impl Ranker<'_> {
         };
         let bound = |shard: &Shard, km: f64| shard.min_weekly_cost + w.distance * km;
         self.search_all(child, bound, option, &mut best);
+        excluded.sort_by(|a, b| {
+            a.cost
+                .total_cmp(&b.cost)
+                .then_with(|| a.place.cmp(&b.place))
+        });
+        excluded.truncate(config.top);
         (best.list, self.places.eligible_count(data, i))
     }
 
@@ -266,13 +294,20 @@ impl Ranker<'_> {
         &self,
         child: &Child,
         bound: impl Fn(&Shard, f64) -> f64,
-        option: impl Fn(PlaceIdx) -> Option<Candidate>,
+        mut option: impl FnMut(PlaceIdx) -> Option<Candidate>,
         best: &mut Best,
     ) {
         for shard in self.places.shards(child.placement) {
             let anchor = &child.anchor;
             let limit = child.max_distance_km;
-            search(shard, anchor, limit, |km| bound(shard, km), &option, best);
+            search(
+                shard,
+                anchor,
+                limit,
+                |km| bound(shard, km),
+                &mut option,
+                best,
+            );
         }
         for &j in &self.places.kinship {
             if let Some(c) = option(j) {
@@ -286,18 +321,30 @@ impl Ranker<'_> {
     /// many there are.
     pub(super) fn group(&self, g: GroupIdx, config: &RankConfig) -> (Vec<Candidate>, usize) {
         let data = self.data;
+        let group = &data.sibling_groups()[g];
         let mut out = self.together(g, config);
-        let mut spreads = 0;
-        if data.sibling_groups()[g].keep_together == KeepTogether::Constellation {
+        let mut others = 0;
+        if group.strict && group.keep_together == KeepTogether::Constellation {
             for k in 0..data.constellations().len() {
                 if let Some(c) = self.spread(g, k, &config.weights) {
-                    spreads += 1;
+                    others += 1;
                     out.push(c);
                 }
             }
         }
+        if !group.strict {
+            let pairs: Vec<Vec<Pair>> = group
+                .members
+                .iter()
+                .map(|&i| child_pairs(data, &self.places.all, &config.weights, i))
+                .collect();
+            if let Some(c) = cheapest_split(data, g, &pairs) {
+                others += 1;
+                out.push(c);
+            }
+        }
         out.sort_by(|a, b| a.cost.total_cmp(&b.cost).then_with(|| a.id.cmp(&b.id)));
-        (out, self.places.together_count(data, g) + spreads)
+        (out, self.places.together_count(data, g) + others)
     }
 
     /// The `top` cheapest places that take every member of group `g`,
@@ -313,16 +360,20 @@ impl Ranker<'_> {
             .collect();
         let option = |j: PlaceIdx| {
             let kms = takes_all(data, members, j)?;
-            let weekly = data.places()[j].weekly_cost;
             Some(Candidate {
-                cost: kms.iter().map(|&km| w.pair_cost(weekly, km)).sum(),
+                cost: members
+                    .iter()
+                    .zip(&kms)
+                    .map(|(&i, &km)| placement_cost(data, &w, i, j, km))
+                    .sum(),
                 id: data.places()[j].id.clone(),
-                fixed: Fixed::Place {
+                fixed: Some(Fixed::Place {
                     child: members[0],
                     place: j,
-                },
+                }),
                 placements: members.iter().zip(kms).map(|(&i, km)| (i, j, km)).collect(),
                 spread: None,
+                split: None,
             })
         };
         let mut best = Best {
@@ -357,16 +408,17 @@ impl Ranker<'_> {
         Some(Candidate {
             cost,
             id: data.constellations()[k].id.clone(),
-            fixed: Fixed::Spread {
+            fixed: Some(Fixed::Spread {
                 group: g,
                 constellation: k,
-            },
+            }),
             placements: members
                 .iter()
                 .zip(&chosen)
                 .map(|(&i, p)| (i, p.place, p.km))
                 .collect(),
             spread: Some(k),
+            split: None,
         })
     }
 }
@@ -388,7 +440,7 @@ fn constellation_pairs(
             eligibility::check(data, i, j, km).ok().map(|_| Pair {
                 place: j,
                 km,
-                cost: w.pair_cost(place.weekly_cost, km),
+                cost: placement_cost(data, w, i, j, km),
             })
         })
         .collect();
