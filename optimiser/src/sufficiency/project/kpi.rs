@@ -11,7 +11,7 @@
 //! | `placed_in_stock` | children placed in the stock's free places in the month |
 //! | `gap` | children the stock could not take in the month (placed out of area) |
 //! | `gap.age.<band>`, `.need.<N>`, `.authority.<GSS>`, `.reason.<reason>` | the same by age band, need, authority, the matching's reason |
-//! | `gap.cumulative` | the gap summed from month 1 |
+//! | `gap_total`, `gap_total.age.<band>`, … | every `gap` figure summed from month 1 to this month |
 //! | `share_within_20_miles` | of the children whose placement's place is known (in the stock) or who are out of area, the share placed within 32.19 km of their anchor (out of area counts as beyond) |
 //! | `share_in_own_authority` | of the same children, the share placed in their own authority (out of area counts as outside) |
 //! | `siblings.groups`, `siblings.together` | sibling groups with two or more children looked after, and those all in one place of the stock |
@@ -87,6 +87,8 @@ pub struct KpiKeys {
     pub names: Vec<String>,
     authorities: Vec<String>,
     lookup: HashMap<String, usize>,
+    /// (a `gap` figure, its `gap_total`).
+    totals: Vec<(usize, usize)>,
 }
 
 const MIX: [&str; 7] = [
@@ -133,8 +135,15 @@ impl KpiKeys {
         for r in REASONS {
             n.push(format!("gap.reason.{}", reason_key(r)));
         }
+        let gap_keys: Vec<String> = n
+            .iter()
+            .filter(|k| *k == "gap" || k.starts_with("gap."))
+            .cloned()
+            .collect();
+        for k in gap_keys {
+            n.push(k.replacen("gap", "gap_total", 1));
+        }
         for k in [
-            "gap.cumulative",
             "share_within_20_miles",
             "share_in_own_authority",
             "siblings.groups",
@@ -153,11 +162,21 @@ impl KpiKeys {
         ] {
             n.push(k.into());
         }
-        let lookup = n.iter().enumerate().map(|(i, k)| (k.clone(), i)).collect();
+        let lookup: HashMap<String, usize> =
+            n.iter().enumerate().map(|(i, k)| (k.clone(), i)).collect();
+        let totals = n
+            .iter()
+            .enumerate()
+            .filter_map(|(i, k)| {
+                let total = k.strip_prefix("gap")?;
+                lookup.get(&format!("gap_total{total}")).map(|&t| (i, t))
+            })
+            .collect();
         KpiKeys {
             names: n,
             authorities: authorities.to_vec(),
             lookup,
+            totals,
         }
     }
 
@@ -171,7 +190,7 @@ impl KpiKeys {
         &self,
         state: &State,
         flows: &MonthFlows,
-        cumulative_gap: f64,
+        previous: Option<&[f64]>,
         scenario: &Scenario,
         month: u32,
     ) -> Vec<f64> {
@@ -237,7 +256,6 @@ impl KpiKeys {
             }
             add(&format!("gap.reason.{}", reason_key(g.reason)), 1.0);
         }
-        add("gap.cumulative", cumulative_gap);
         if known > 0.0 {
             add("share_within_20_miles", within / known);
             add("share_in_own_authority", inside / known);
@@ -258,6 +276,9 @@ impl KpiKeys {
         }
         add("weekly_cost", weekly);
         add("annual_cost", weekly * WEEKS_PER_YEAR);
+        for &(g, t) in &self.totals {
+            v[t] = v[g] + previous.map_or(0.0, |p| p[t]);
+        }
         v
     }
 }

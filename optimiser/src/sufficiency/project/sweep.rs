@@ -99,12 +99,17 @@ pub fn run_draw(
     let months = scenario.months.unwrap_or(input.months);
     let mut state = State::start(input);
     let mut rng = streams(seed);
-    let mut cumulative = 0.0;
-    let mut out = Vec::with_capacity(months as usize);
+    let mut out: Vec<Vec<f64>> = Vec::with_capacity(months as usize);
     for m in 1..=months {
         let flows = step(input, models, scenario, &mut state, &mut rng, m)?;
-        cumulative += flows.gaps.len() as f64;
-        out.push(keys.measure(&state, &flows, cumulative, scenario, m));
+        let v = keys.measure(
+            &state,
+            &flows,
+            out.last().map(|p| p.as_slice()),
+            scenario,
+            m,
+        );
+        out.push(v);
     }
     Ok(out)
 }

@@ -252,7 +252,7 @@ fn with_unlimited_capacity_the_counts_equal_the_plain_projection_in_expectation(
     let s = &r.scenarios[0];
     for m in [6u32, 12] {
         let q = at(&r, 0, m, "looked_after");
-        assert_eq!(at(&r, 0, m, "gap.cumulative").p90, 0.0);
+        assert_eq!(at(&r, 0, m, "gap_total").p90, 0.0);
         // The standard error from the spread: P90 − P10 ≈ 2.56 σ.
         let sd = ((q.p90 - q.p10) / 2.563).max(1.0);
         let se = sd / f64::from(draws).sqrt();
@@ -402,7 +402,7 @@ fn a_closed_home_takes_no_new_children_and_an_opened_one_does() {
     };
     assert!(placed(0) > 10.0, "base placed {}", placed(0));
     assert_eq!(placed(1), 0.0);
-    assert!(at(&r, 1, 12, "gap.cumulative").p10 > 10.0);
+    assert!(at(&r, 1, 12, "gap_total").p10 > 10.0);
     assert!(
         (placed(2) - 4.0).abs() < 1e-9,
         "new home filled: {}",
