@@ -306,20 +306,29 @@ pub fn parse_scenario(text: &str, stem: &str) -> Result<Scenario, Vec<FileProble
         ..Scenario::default()
     };
     fn one<T: DeserializeOwned>(
+        text: &str,
         v: &toml::Value,
         field: String,
         span: Option<Range<usize>>,
         errs: &mut Vec<FileProblem>,
     ) -> Option<T> {
-        match T::deserialize(v.clone()) {
+        match serde_path_to_error::deserialize::<_, T>(v.clone()) {
             Ok(t) => Some(t),
             Err(e) => {
-                errs.push((span, Some(field), e.message().trim().to_string()));
+                let inner = e.path().to_string();
+                let full = if inner.is_empty() || inner == "." {
+                    field
+                } else {
+                    format!("{field}.{inner}")
+                };
+                let span = span_of(text, &full).or(span);
+                errs.push((span, Some(full), e.inner().message().trim().to_string()));
                 None
             }
         }
     }
     fn list<T: DeserializeOwned>(
+        text: &str,
         key: &str,
         v: &toml::Value,
         span_at: &SpanAt<'_>,
@@ -336,25 +345,33 @@ pub fn parse_scenario(text: &str, stem: &str) -> Result<Scenario, Vec<FileProble
         items
             .iter()
             .enumerate()
-            .filter_map(|(i, item)| one(item, format!("{key}[{i}]"), span_at(key, Some(i)), errs))
+            .filter_map(|(i, item)| {
+                one(
+                    text,
+                    item,
+                    format!("{key}[{i}]"),
+                    span_at(key, Some(i)),
+                    errs,
+                )
+            })
             .collect()
     }
     for (key, v) in &table {
         let span = span_at(key, None);
         match key.as_str() {
             "name" => {
-                if let Some(n) = one::<String>(v, key.clone(), span, &mut errs) {
+                if let Some(n) = one::<String>(text, v, key.clone(), span, &mut errs) {
                     s.name = n;
                 }
             }
             "description" => {
-                if let Some(d) = one::<String>(v, key.clone(), span, &mut errs) {
+                if let Some(d) = one::<String>(text, v, key.clone(), span, &mut errs) {
                     s.description = d;
                 }
             }
-            "months" => s.months = one::<u32>(v, key.clone(), span, &mut errs),
+            "months" => s.months = one::<u32>(text, v, key.clone(), span, &mut errs),
             "weights" => {
-                if let Some(w) = one::<WeightsFile>(v, key.clone(), span, &mut errs) {
+                if let Some(w) = one::<WeightsFile>(text, v, key.clone(), span, &mut errs) {
                     let d = Weights::default();
                     s.weights = Some(Weights {
                         distance: w.distance.unwrap_or(d.distance),
@@ -363,12 +380,14 @@ pub fn parse_scenario(text: &str, stem: &str) -> Result<Scenario, Vec<FileProble
                 }
             }
             "inflation" => {
-                if let Some(m) = one::<BTreeMap<CareKind, f64>>(v, key.clone(), span, &mut errs) {
+                if let Some(m) =
+                    one::<BTreeMap<CareKind, f64>>(text, v, key.clone(), span, &mut errs)
+                {
                     s.inflation = m;
                 }
             }
             "demand" => {
-                s.demand = list::<DemandFile>(key, v, &span_at, &mut errs)
+                s.demand = list::<DemandFile>(text, key, v, &span_at, &mut errs)
                     .into_iter()
                     .map(|d| DemandMultiplier {
                         age_band: d.age_band,
@@ -379,7 +398,7 @@ pub fn parse_scenario(text: &str, stem: &str) -> Result<Scenario, Vec<FileProble
                     .collect()
             }
             "recruit" => {
-                let items = list::<RecruitFile>(key, v, &span_at, &mut errs);
+                let items = list::<RecruitFile>(text, key, v, &span_at, &mut errs);
                 for (i, r) in items.into_iter().enumerate() {
                     let area = match (r.centre, r.radius_km) {
                         (Some(centre), Some(radius_km)) => Area::Circle { centre, radius_km },
@@ -408,7 +427,7 @@ pub fn parse_scenario(text: &str, stem: &str) -> Result<Scenario, Vec<FileProble
                 }
             }
             "deregister" => {
-                s.deregister = list::<DeregisterFile>(key, v, &span_at, &mut errs)
+                s.deregister = list::<DeregisterFile>(text, key, v, &span_at, &mut errs)
                     .into_iter()
                     .map(|d| Deregistration {
                         provider: d.provider,
@@ -418,7 +437,7 @@ pub fn parse_scenario(text: &str, stem: &str) -> Result<Scenario, Vec<FileProble
                     .collect()
             }
             "withdraw" => {
-                s.withdraw = list::<WithdrawFile>(key, v, &span_at, &mut errs)
+                s.withdraw = list::<WithdrawFile>(text, key, v, &span_at, &mut errs)
                     .into_iter()
                     .map(|w| Withdrawal {
                         provider: w.provider,
@@ -429,7 +448,7 @@ pub fn parse_scenario(text: &str, stem: &str) -> Result<Scenario, Vec<FileProble
                     .collect()
             }
             "constellations" => {
-                s.constellations = list::<ConstellationFile>(key, v, &span_at, &mut errs)
+                s.constellations = list::<ConstellationFile>(text, key, v, &span_at, &mut errs)
                     .into_iter()
                     .map(|c| NewConstellation {
                         id: c.id,
@@ -440,7 +459,7 @@ pub fn parse_scenario(text: &str, stem: &str) -> Result<Scenario, Vec<FileProble
                     .collect()
             }
             "homes_opened" => {
-                s.homes_opened = list::<HomeFile>(key, v, &span_at, &mut errs)
+                s.homes_opened = list::<HomeFile>(text, key, v, &span_at, &mut errs)
                     .into_iter()
                     .map(|h| NewHome {
                         id: h.id,
@@ -456,7 +475,7 @@ pub fn parse_scenario(text: &str, stem: &str) -> Result<Scenario, Vec<FileProble
                     .collect()
             }
             "homes_closed" => {
-                s.homes_closed = list::<ClosureFile>(key, v, &span_at, &mut errs)
+                s.homes_closed = list::<ClosureFile>(text, key, v, &span_at, &mut errs)
                     .into_iter()
                     .map(|c| HomeClosure {
                         id: c.id,

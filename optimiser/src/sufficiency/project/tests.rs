@@ -458,7 +458,7 @@ fn every_problem_in_the_scenarios_is_reported_at_once() {
     });
     s.homes_closed.push(HomeClosure {
         id: "NOPE".into(),
-        month: 40,
+        month: 0,
     });
     s.inflation.insert(CareKind::Secure, 5.0);
     let dup = Scenario::base();

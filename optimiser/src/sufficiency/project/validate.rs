@@ -51,6 +51,13 @@ pub fn validate(
         .iter()
         .map(|a| a.id.as_str())
         .collect();
+    let in_constellation: HashSet<&str> = input
+        .stock
+        .carers
+        .iter()
+        .filter(|c| c.constellation.is_some())
+        .map(|c| c.id.as_str())
+        .collect();
     let carers: HashSet<&str> = input
         .stock
         .carers
@@ -115,10 +122,10 @@ pub fn validate(
             );
         }
         let month = |p: &mut dyn FnMut(String, String), field: String, m: u32| {
-            if m == 0 || m > horizon {
+            if m == 0 || m > MAX_MONTHS {
                 p(
                     field,
-                    format!("month must be 1 to the horizon {horizon}, got {m}"),
+                    format!("month must be 1 to {MAX_MONTHS} (a change after the horizon never happens), got {m}"),
                 );
             }
         };
@@ -152,7 +159,7 @@ pub fn validate(
                 );
             }
             match &r.area {
-                Area::Authority(a) if !known(a) => p(
+                Area::Authority(a) if !known(a) && *a != r.authority => p(
                     f("area.authority"),
                     format!("{a:?} is not an authority of the dataset"),
                 ),
@@ -238,13 +245,24 @@ pub fn validate(
                     ),
                 );
             }
-            for (l, h) in c.satellites.iter().enumerate() {
-                if !carers.contains(h.as_str()) {
+            let members = std::iter::once((String::from("hub"), &c.hub)).chain(
+                c.satellites
+                    .iter()
+                    .enumerate()
+                    .map(|(l, h)| (format!("satellites[{l}]"), h)),
+            );
+            for (field, h) in members {
+                if field != "hub" && !carers.contains(h.as_str()) {
                     p(
-                        format!("constellations[{k}].satellites[{l}]"),
+                        format!("constellations[{k}].{field}"),
                         format!(
                             "{h:?} is not an in-house or agency foster household of the dataset"
                         ),
+                    );
+                } else if in_constellation.contains(h.as_str()) {
+                    p(
+                        format!("constellations[{k}].{field}"),
+                        format!("{h:?} is already in a constellation of the dataset"),
                     );
                 }
             }
