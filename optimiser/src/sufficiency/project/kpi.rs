@@ -19,6 +19,7 @@
 //! | `free.foster`, `free.residential` | free places of the open stock at the end of the month |
 //! | `weekly_cost` | the weekly cost of every child's placement, with the scenario's inflation by kind to that month |
 //! | `annual_cost` | `weekly_cost × 365.25 / 7` |
+//! | `solver_retries` | monthly solves HiGHS failed on (status unknown) and that were solved again with every column ([`crate::matching::Strategy::Full`]) |
 
 use std::collections::HashMap;
 
@@ -159,6 +160,7 @@ impl KpiKeys {
             "free.residential",
             "weekly_cost",
             "annual_cost",
+            "solver_retries",
         ] {
             n.push(k.into());
         }
@@ -247,6 +249,7 @@ impl KpiKeys {
         add("leavers", flows.leavers as f64);
         add("moves", flows.moves as f64);
         add("placed_in_stock", flows.placed_in_stock as f64);
+        add("solver_retries", flows.solver_retries as f64);
         add("gap", flows.gaps.len() as f64);
         for g in &flows.gaps {
             add(&format!("gap.age.{}", band_key(g.band)), 1.0);

@@ -11,7 +11,7 @@ use super::state::{distance_km, raw_carer, raw_child, raw_home, Placement, ProjC
 use super::{ProjectionError, ProjectionInput};
 use crate::dataset::raw::{KeepTogether, PlacementKind, RawDataset, RawSchool, RawSiblingGroup};
 use crate::dataset::Dataset;
-use crate::matching::{self, MatchConfig, UnplacedReason};
+use crate::matching::{self, MatchConfig, MatchError, Strategy, UnplacedReason};
 use crate::solver::SolveOptions;
 use crate::sufficiency::kinds::{AgeBand, CareKind, Need};
 
@@ -51,6 +51,8 @@ pub struct MonthFlows {
     pub placed_in_stock: usize,
     /// Children the stock could not take.
     pub gaps: Vec<Gap>,
+    /// Matching solves retried with every column after a solver failure.
+    pub solver_retries: usize,
 }
 
 /// Where a child needing a place goes.
@@ -275,7 +277,21 @@ fn place_batch(
         },
         ..MatchConfig::default()
     };
-    let solution = matching::solve(&data, &config)?;
+    // HiGHS occasionally answers "model status Unknown" on a restricted
+    // model of the column-generation strategy; the same month is then
+    // solved again with every column handed to HiGHS, and counted.
+    let solution = match matching::solve(&data, &config) {
+        Ok(s) => s,
+        Err(MatchError::Solver(_)) => {
+            flows.solver_retries += 1;
+            let full = MatchConfig {
+                strategy: Strategy::Full,
+                ..config
+            };
+            matching::solve(&data, &full)?
+        }
+        Err(e) => return Err(e.into()),
+    };
     let reasons: HashMap<&str, UnplacedReason> = solution
         .unplaced
         .iter()
