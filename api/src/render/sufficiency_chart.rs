@@ -24,6 +24,10 @@ const PANELS: [(&str, &str, f64); 4] = [
     ("weekly_cost", "Weekly cost (£ thousands)", 0.001),
 ];
 
+/// Width of the chart, pixels.
+const WIDTH: u32 = 1200;
+
+/// Scenario colours (repeating after eight).
 const COLOURS: [RGBColor; 8] = [
     RGBColor(31, 119, 180),
     RGBColor(255, 127, 14),
@@ -43,15 +47,29 @@ fn draw_err<E: std::fmt::Debug>(e: E) -> ApiError {
 pub fn svg(r: &SufficiencyReport) -> Result<String, ApiError> {
     let mut text = String::new();
     {
-        let root = SVGBackend::with_string(&mut text, (1200, 900)).into_drawing_area();
-        root.fill(&WHITE).map_err(draw_err)?;
-        let (top, body) = root.split_vertically(60);
         let legend: Vec<String> = r
             .result
             .scenarios
             .iter()
             .map(|s| format!("■ {}", s.name))
             .collect();
+        // Legend entries left to right, wrapping at the chart's width.
+        let mut at = Vec::with_capacity(legend.len());
+        let (mut x, mut row) = (10, 0);
+        for l in &legend {
+            let w = 12 + 8 * l.chars().count() as i32;
+            if x > 10 && x + w > WIDTH as i32 - 10 {
+                x = 10;
+                row += 1;
+            }
+            at.push((x, 36 + 18 * row));
+            x += w;
+        }
+        let top_height = 60 + 18 * row as u32;
+        let root =
+            SVGBackend::with_string(&mut text, (WIDTH, 840 + top_height)).into_drawing_area();
+        root.fill(&WHITE).map_err(draw_err)?;
+        let (top, body) = root.split_vertically(top_height);
         top.draw(&Text::new(
             format!(
                 "Sufficiency projection: median and P10–P90 over {} draws",
@@ -61,17 +79,15 @@ pub fn svg(r: &SufficiencyReport) -> Result<String, ApiError> {
             ("sans-serif", 20).into_font(),
         ))
         .map_err(draw_err)?;
-        let mut x = 10;
-        for (i, l) in legend.iter().enumerate() {
+        for (i, (l, pos)) in legend.iter().zip(at).enumerate() {
             top.draw(&Text::new(
                 l.clone(),
-                (x, 36),
+                pos,
                 ("sans-serif", 14)
                     .into_font()
                     .color(&COLOURS[i % COLOURS.len()]),
             ))
             .map_err(draw_err)?;
-            x += 12 + 8 * l.chars().count() as i32;
         }
         let panels = body.split_evenly((2, 2));
         for ((key, title, scale), area) in PANELS.iter().zip(panels.iter()) {

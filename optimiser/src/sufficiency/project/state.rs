@@ -332,6 +332,6 @@ pub fn point_in_disc(rng: &mut ChaCha8Rng, centre: &RawLocation, radius_km: f64)
     let dlon = r * theta.cos() / (111.195 * centre.lat.to_radians().cos().max(0.01));
     RawLocation {
         lat: (centre.lat + dlat).clamp(-90.0, 90.0),
-        lon: centre.lon + dlon,
+        lon: (centre.lon + dlon).clamp(-180.0, 180.0),
     }
 }
