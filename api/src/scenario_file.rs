@@ -139,6 +139,36 @@ pub struct ScenarioSource {
 }
 
 impl ScenarioSource {
+    /// A scenario from its TOML text (`name` defaults to `default_name`),
+    /// its problems located against `path` (a file name, or a label such
+    /// as a request field for the HTTP API).
+    pub fn from_text(
+        path: PathBuf,
+        default_name: &str,
+        text: String,
+    ) -> Result<ScenarioSource, Vec<Problem>> {
+        match parse_scenario(&text, default_name) {
+            Ok(scenario) => Ok(ScenarioSource {
+                path,
+                text,
+                scenario,
+            }),
+            Err(errs) => Err(errs
+                .into_iter()
+                .map(|(span, field, message)| {
+                    let line = span.map(|s| format!("line {}", line_of(&text, s.start)));
+                    Problem::new(
+                        file_name(&path),
+                        line.unwrap_or_default(),
+                        None,
+                        field,
+                        message,
+                    )
+                })
+                .collect()),
+        }
+    }
+
     /// A problem of this file at `field` (a path such as `recruit[0].month`),
     /// located at the line of the deepest part of the path found.
     pub fn problem(&self, field: &str, message: &str) -> Problem {
@@ -249,24 +279,9 @@ pub fn load_scenarios(path: &Path) -> Result<Vec<ScenarioSource>, ApiError> {
         let stem = f
             .file_stem()
             .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
-        match parse_scenario(&text, &stem) {
-            Ok(scenario) => out.push(ScenarioSource {
-                path: f,
-                text,
-                scenario,
-            }),
-            Err(errs) => {
-                for (span, field, message) in errs {
-                    let line = span.map(|s| format!("line {}", line_of(&text, s.start)));
-                    problems.push(Problem::new(
-                        file_name(&f),
-                        line.unwrap_or_default(),
-                        None,
-                        field,
-                        message,
-                    ));
-                }
-            }
+        match ScenarioSource::from_text(f.clone(), &stem, text) {
+            Ok(source) => out.push(source),
+            Err(mut p) => problems.append(&mut p),
         }
     }
     if problems.is_empty() {
