@@ -191,3 +191,15 @@ fn the_command_writes_a_table_and_a_chart() {
     ]);
     assert_eq!(bad.status.code(), Some(2));
 }
+
+#[test]
+fn the_documented_scenario_file_is_valid_on_the_demo_region() {
+    let doc = std::fs::read_to_string(repo().join("docs/sufficiency.md")).expect("docs");
+    let start = doc.find("```toml\n").expect("a toml block") + "```toml\n".len();
+    let end = start + doc[start..].find("```").expect("closed");
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(dir.path(), "example.toml", &doc[start..end]);
+    let r = report(dir.path(), 1).expect("the documented example runs");
+    assert_eq!(r.result.scenarios[0].name, "example");
+    assert_eq!(r.result.scenarios[0].months, 36);
+}
