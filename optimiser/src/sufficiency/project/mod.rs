@@ -79,7 +79,12 @@
 //! `emotional_behavioural`); `placement` foster or residential; no distance
 //! limit; its sibling group when two or more of the group need a place in
 //! the same month. The matching uses the scenario's weights, one HiGHS
-//! thread and no time limit (unless [`ProjectionInput::solve_time_limit`]).
+//! thread and no time limit (unless [`ProjectionInput::solve_time_limit`]);
+//! a month of at most [`step::SMALL_MONTH`] children × free places hands
+//! every column to HiGHS ([`crate::matching::Strategy::Full`]), a larger
+//! one uses column generation, and a month HiGHS fails on under column
+//! generation is solved again with every column (counted in
+//! `solver_retries`).
 //!
 //! # Rates
 //!

@@ -15,6 +15,10 @@ use crate::matching::{self, MatchConfig, MatchError, Strategy, UnplacedReason};
 use crate::solver::SolveOptions;
 use crate::sufficiency::kinds::{AgeBand, CareKind, Need};
 
+/// Largest children × free places of a month solved with every column
+/// ([`Strategy::Full`]).
+pub const SMALL_MONTH: usize = 200_000;
+
 /// The three random streams of a draw.
 pub struct Streams {
     /// Leaving care and placements ending.
@@ -275,6 +279,16 @@ fn place_batch(
             threads: Some(1),
             ..SolveOptions::default()
         },
+        // A month's model is small (children needing a place × free
+        // places): every column straight to HiGHS is faster there than
+        // column generation (0.73 s instead of 0.85 s of CPU a draw of the
+        // demo region, BENCHMARKS.md) and avoids its rare "status Unknown";
+        // larger months use column generation.
+        strategy: if data.children().len() * data.places().len() <= SMALL_MONTH {
+            Strategy::Full
+        } else {
+            Strategy::default()
+        },
         ..MatchConfig::default()
     };
     // HiGHS occasionally answers "model status Unknown" on a restricted
@@ -282,7 +296,7 @@ fn place_batch(
     // solved again with every column handed to HiGHS, and counted.
     let solution = match matching::solve(&data, &config) {
         Ok(s) => s,
-        Err(MatchError::Solver(_)) => {
+        Err(MatchError::Solver(_)) if config.strategy != Strategy::Full => {
             flows.solver_retries += 1;
             let full = MatchConfig {
                 strategy: Strategy::Full,
