@@ -123,6 +123,9 @@ pub enum ApiError {
     /// Constellation planning failed.
     #[error("constellation planning failed: {0}")]
     Formation(FormationError),
+    /// A sufficiency projection failed.
+    #[error("sufficiency projection failed: {0}")]
+    Projection(optimiser::sufficiency::project::ProjectionError),
     /// Output could not be serialised.
     #[error("could not write JSON: {0}")]
     Json(serde_json::Error),
@@ -297,6 +300,7 @@ impl ApiError {
             ApiError::Rank(e) => e.class().into(),
             ApiError::Commission(e) => e.class().into(),
             ApiError::Formation(e) => e.class().into(),
+            ApiError::Projection(e) => e.class().into(),
             ApiError::Store(e) => e.class().into(),
             ApiError::Unauthorized(_) => Class::Unauthorized,
             ApiError::Forbidden(_) => Class::Forbidden,

@@ -18,6 +18,7 @@ mod json_messages;
 pub mod load;
 pub mod region;
 pub mod render;
+pub mod scenario_file;
 pub mod service;
 pub mod ssda903;
 pub mod store;

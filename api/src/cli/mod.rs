@@ -16,6 +16,7 @@ pub mod commission;
 pub mod constellations;
 pub mod rates;
 pub mod serve;
+pub mod sufficiency;
 
 /// Placement matching for children's social care: batch matching, ranked
 /// matches for one child, synthetic datasets and validation.
@@ -60,6 +61,10 @@ pub enum Command {
     /// Write a seeded synthetic SSDA903 extract (Header and Episodes CSV).
     #[command(name = "ssda903-synth")]
     Ssda903Synth(rates::SynthArgs),
+    /// Project the children looked after month by month under scenarios,
+    /// placing them on the dataset's stock: who the stock cannot take,
+    /// where children live, the placement mix and the cost.
+    Sufficiency(sufficiency::SufficiencyArgs),
     /// Serve the HTTP API (datasets, solves, jobs, runs) on a SQLite store.
     #[command(allow_negative_numbers = true)]
     Serve(serve::ServeArgs),
@@ -190,6 +195,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), ApiError> {
         Command::Constellations(a) => constellations::run(&a, out),
         Command::Rates(a) => rates::run(&a, out),
         Command::Ssda903Synth(a) => rates::run_synth(&a, out),
+        Command::Sufficiency(a) => sufficiency::run(&a, out),
         Command::Serve(a) => serve::run(&a, out),
         Command::Token(a) => crate::token_cmd::run(&a, out),
     }

@@ -5,6 +5,8 @@
 pub mod commission;
 pub mod constellations;
 pub mod rates;
+pub mod sufficiency;
+pub mod sufficiency_chart;
 pub mod table;
 
 use std::io::Write;

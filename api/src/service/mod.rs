@@ -18,6 +18,7 @@
 
 pub mod reports;
 pub mod requests;
+pub mod sufficiency;
 
 use optimiser::commission::{self, Commission};
 use optimiser::constellations;

@@ -10,6 +10,7 @@
 //! never kept, logged or echoed.
 
 pub mod date;
+pub mod demand;
 pub mod dfe;
 pub mod postcodes;
 pub mod read;

@@ -67,6 +67,7 @@ mod dfe;
 mod estimate;
 mod history;
 mod kinds;
+pub mod project;
 mod rates;
 mod synth;
 #[cfg(test)]

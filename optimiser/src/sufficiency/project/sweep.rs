@@ -1,0 +1,197 @@
+//! Draws and sweeps: many scenarios, many seeded draws each, in parallel,
+//! with the same numbers whatever the thread count.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::demand::{plain_projection, AuthorityModel};
+use super::kpi::{KpiKeys, Quantiles};
+use super::scenario::Scenario;
+use super::state::State;
+use super::step::{step, Streams};
+use super::validate::validate;
+use super::{ProjectionError, ProjectionInput};
+
+/// The figures of one month of a scenario: each key's quantiles across draws.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MonthResult {
+    /// Month, 1-based.
+    pub month: u32,
+    /// Quantiles by key (see [`super::kpi`]).
+    pub kpis: BTreeMap<String, Quantiles>,
+}
+
+/// One scenario's results.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScenarioResult {
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: String,
+    /// Horizon, months.
+    pub months: u32,
+    /// The plain projection: expected children looked after at the end of
+    /// each month, without capacity (see [`plain_projection`]).
+    pub plain_looked_after: Vec<f64>,
+    /// Month by month.
+    pub by_month: Vec<MonthResult>,
+}
+
+/// The result of a sweep.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SweepResult {
+    /// Run seed.
+    pub seed: u64,
+    /// Draws per scenario.
+    pub draws: u32,
+    /// Children looked after at the start, every authority.
+    pub cohort_children: usize,
+    /// The stock at the start: free foster places and free children's home beds.
+    pub free_places_at_start: [u32; 2],
+    /// Every scenario, in the order given.
+    pub scenarios: Vec<ScenarioResult>,
+}
+
+/// The seed of draw `draw` (the same for every scenario: common random numbers).
+pub fn draw_seed(seed: u64, draw: u32) -> u64 {
+    // SplitMix64 of the pair: well-mixed, and distinct draws differ.
+    let mut z = seed ^ (u64::from(draw).wrapping_add(1)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+fn streams(seed: u64) -> Streams {
+    let stream = |n: u64| {
+        let mut r = ChaCha8Rng::seed_from_u64(seed);
+        r.set_stream(n);
+        r
+    };
+    Streams {
+        care: stream(1),
+        entry: stream(2),
+        stock: stream(3),
+    }
+}
+
+/// The models of every authority of `input`.
+pub fn models(input: &ProjectionInput) -> Vec<AuthorityModel> {
+    input
+        .authorities
+        .iter()
+        .map(|a| AuthorityModel::new(&a.rates, &a.cohort))
+        .collect()
+}
+
+/// One draw of one scenario: the figures of each month (in `keys` order).
+pub fn run_draw(
+    input: &ProjectionInput,
+    models: &[AuthorityModel],
+    keys: &KpiKeys,
+    scenario: &Scenario,
+    seed: u64,
+) -> Result<Vec<Vec<f64>>, ProjectionError> {
+    let months = scenario.months.unwrap_or(input.months);
+    let mut state = State::start(input);
+    let mut rng = streams(seed);
+    let mut out: Vec<Vec<f64>> = Vec::with_capacity(months as usize);
+    for m in 1..=months {
+        let flows = step(input, models, scenario, &mut state, &mut rng, m)?;
+        let v = keys.measure(
+            &state,
+            &flows,
+            out.last().map(|p| p.as_slice()),
+            scenario,
+            m,
+        );
+        out.push(v);
+    }
+    Ok(out)
+}
+
+/// Runs every scenario `draws` times in parallel on rayon's current pool
+/// (install a pool to choose the threads) and summarises each month's
+/// figures as quantiles across draws. `progress(done, total)` is called
+/// after each draw, from whichever thread ran it. Every scenario is checked
+/// first ([`validate`]): every problem is reported at once.
+pub fn run_sweep(
+    input: &ProjectionInput,
+    scenarios: &[Scenario],
+    draws: u32,
+    seed: u64,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<SweepResult, ProjectionError> {
+    validate(input, scenarios).map_err(ProjectionError::Invalid)?;
+    let models = models(input);
+    let gss: Vec<String> = input
+        .authorities
+        .iter()
+        .map(|a| a.authority.clone())
+        .collect();
+    let keys = KpiKeys::new(&gss);
+    let total = scenarios.len() * draws as usize;
+    let done = AtomicUsize::new(0);
+    let jobs: Vec<(usize, u32)> = (0..scenarios.len())
+        .flat_map(|s| (0..draws).map(move |d| (s, d)))
+        .collect();
+    let results: Vec<Vec<Vec<f64>>> = jobs
+        .par_iter()
+        .map(|&(s, d)| {
+            let r = run_draw(input, &models, &keys, &scenarios[s], draw_seed(seed, d));
+            progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+            r
+        })
+        .collect::<Result<_, _>>()?;
+    let cohorts: Vec<_> = input.authorities.iter().map(|a| &a.cohort).collect();
+    let start = State::start(input);
+    let free = |foster: bool| {
+        start
+            .stock
+            .iter()
+            .filter(|p| p.provider.is_some() == foster)
+            .map(|p| p.free())
+            .sum::<u32>()
+    };
+    let mut out = Vec::with_capacity(scenarios.len());
+    for (s, scenario) in scenarios.iter().enumerate() {
+        let months = scenario.months.unwrap_or(input.months);
+        let runs = &results[s * draws as usize..(s + 1) * draws as usize];
+        let by_month = (0..months as usize)
+            .map(|m| MonthResult {
+                month: m as u32 + 1,
+                kpis: keys
+                    .names
+                    .iter()
+                    .enumerate()
+                    .map(|(k, name)| {
+                        let mut v: Vec<f64> = runs.iter().map(|r| r[m][k]).collect();
+                        (name.clone(), Quantiles::of(&mut v))
+                    })
+                    .collect(),
+            })
+            .collect();
+        out.push(ScenarioResult {
+            name: scenario.name.clone(),
+            description: scenario.description.clone(),
+            months,
+            plain_looked_after: plain_projection(&models, &cohorts, &gss, scenario, months),
+            by_month,
+        });
+    }
+    Ok(SweepResult {
+        seed,
+        draws,
+        cohort_children: input
+            .authorities
+            .iter()
+            .map(|a| a.cohort.children.len())
+            .sum(),
+        free_places_at_start: [free(true), free(false)],
+        scenarios: out,
+    })
+}
