@@ -1,13 +1,11 @@
 //! A monthly dataset of a sufficiency projection (demo stock, scenario
 //! `recruit_10`: 10 in-house households in Hampshire in month 1, seed 2026,
 //! one of 10 draws, month 6) on which `matching::solve` with the default
-//! column-generation strategy fails: HiGHS answers "model status Unknown".
-//! `placement match --dataset tests/fixtures/matching_highs_status_unknown.json`
-//! fails the same way. The projection solves such a month again with
-//! `Strategy::Full` and counts it in `solver_retries`.
-//!
-//! Ignored until the matching engine handles the status: run with
-//! `cargo test --test matching_highs_status_unknown -- --ignored`.
+//! column-generation strategy used to fail: one of its pricing LPs ends in
+//! HiGHS with model status `Unknown` (a dual infeasibility of 0.53 the dual
+//! simplex cannot clean up). Pricing now reads such an LP back (its duals
+//! still price, and the bound holds for any duals), so the default solve
+//! answers, proven optimal, with the full model's objective.
 
 use optimiser::dataset::{Dataset, RawDataset};
 use optimiser::matching::{solve, MatchConfig, Strategy};
@@ -32,7 +30,22 @@ fn the_full_strategy_solves_it() {
 }
 
 #[test]
-#[ignore = "fails today: HiGHS returns model status Unknown under Strategy::Pricing"]
-fn the_default_strategy_solves_it() {
-    solve(&data(), &MatchConfig::default()).expect("default strategy solves");
+fn the_default_strategy_solves_it_to_the_full_models_optimum() {
+    let data = data();
+    let priced = solve(&data, &MatchConfig::default()).expect("default strategy solves");
+    let full = solve(
+        &data,
+        &MatchConfig {
+            strategy: Strategy::Full,
+            ..MatchConfig::default()
+        },
+    )
+    .expect("full model solves");
+    assert_eq!(priced.status, optimiser::solver::SolveStatus::Optimal);
+    assert!(
+        (priced.objective - full.objective).abs() <= 1e-6 * full.objective.abs(),
+        "pricing {} full {}",
+        priced.objective,
+        full.objective
+    );
 }

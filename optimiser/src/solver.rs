@@ -173,6 +173,13 @@ pub struct Tuning {
     /// columns with small reduced cost at the root). Batch matching starts
     /// every MIP from a near-optimal plan, so the sub-MIP rarely pays for itself.
     pub skip_root_reduced_cost_heuristic: bool,
+    /// Read back an LP that HiGHS ends with model status `Unknown` but a
+    /// feasible primal solution (the dual simplex sometimes stops with a
+    /// small dual infeasibility it cannot clean up). Its objective and duals
+    /// are then close to, not exactly, optimal: only for callers that need
+    /// no more, such as column generation, whose bound is valid for any
+    /// duals. The run's status is `time_limit` (not proven optimal).
+    pub accept_unknown_lp: bool,
 }
 
 /// Solves `problem` with HiGHS and reads the answer back.
@@ -241,6 +248,7 @@ pub fn run(problem: HighsProblem, call: Call<'_>) -> Result<Run, SolverError> {
         HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => {
             return Err(SolverError::Infeasible)
         }
+        HighsModelStatus::Unknown if call.tuning.accept_unknown_lp => SolveStatus::TimeLimit,
         other => return Err(SolverError::Highs(format!("model status {other:?}"))),
     };
     if solved.primal_solution_status() != highs::HighsSolutionStatus::Feasible {

@@ -63,6 +63,7 @@ const FALLBACK_PER_OWNER: usize = 10;
 /// HiGHS settings for the restricted MIPs (measured in BENCHMARKS.md).
 const MIP_TUNING: Tuning = Tuning {
     skip_root_reduced_cost_heuristic: true,
+    accept_unknown_lp: false,
 };
 
 use super::columns::{ColumnKind, Pool};
@@ -388,7 +389,13 @@ pub fn solve(
                     seconds_left: pricing_deadline.seconds_left(),
                     mip_abs_gap: None,
                     start: None,
-                    tuning: Tuning::default(),
+                    // Pricing needs only duals (its bound holds for any):
+                    // an LP that HiGHS cannot clean up to proven optimality
+                    // still prices.
+                    tuning: Tuning {
+                        accept_unknown_lp: true,
+                        ..Tuning::default()
+                    },
                 },
             ) {
                 Ok(lp) => lp,
