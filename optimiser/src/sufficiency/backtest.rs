@@ -20,8 +20,9 @@
 //!
 //! - **Start**: the children looked after on 31 March of the last base
 //!   year, by single month of age: each published age group's share of the
-//!   published total, spread evenly over the ages [`synthesise_cohort`]
-//!   draws in that band (whole months, 16 and over to 214 months).
+//!   published total, spread evenly over the ages [`synthesise_cohort`](super::synthesise_cohort)
+//!   draws in that band (whole months, 16 and over to 214 months); a
+//!   suppressed age group counts as none, as in [`synthesise_cohort`](super::synthesise_cohort).
 //! - **Each month**: a child aged 215 months or more leaves (leaving at 18);
 //!   every other child stays with probability `e^(−h)` (`h` the aggregate
 //!   exit hazard) and is a month older; `λ` children enter (the aggregate
@@ -552,9 +553,9 @@ pub fn backtest(authorities: &[AuthorityFigures], config: &BacktestConfig) -> Ba
             continue;
         };
         let looked_after = last.looked_after.unwrap_or(0.0);
-        if last.age_bands.iter().any(Option::is_none) {
+        if last.age_bands.iter().all(Option::is_none) {
             excluded.push(exclude(format!(
-                "age groups on 31 March {} not all published",
+                "no age group on 31 March {} published",
                 config.base_last
             )));
             continue;
