@@ -12,6 +12,7 @@ use crate::render::{self, write_json, write_text};
 use crate::service::{self, requests::RankRequest, requests::SolveParams};
 use crate::{load, region};
 
+pub mod backtest;
 pub mod commission;
 pub mod constellations;
 pub mod rates;
@@ -65,6 +66,10 @@ pub enum Command {
     /// placing them on the dataset's stock: who the stock cannot take,
     /// where children live, the placement mix and the cost.
     Sufficiency(sufficiency::SufficiencyArgs),
+    /// Backtest the demand projection against the DfE actuals: rates from
+    /// 2021–2023, forecasts of 31 March 2024 and 2025 for every authority,
+    /// beside carried-forward and linear-trend forecasts.
+    Backtest(backtest::BacktestArgs),
     /// Serve the HTTP API (datasets, solves, jobs, runs) on a SQLite store.
     #[command(allow_negative_numbers = true)]
     Serve(serve::ServeArgs),
@@ -196,6 +201,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), ApiError> {
         Command::Rates(a) => rates::run(&a, out),
         Command::Ssda903Synth(a) => rates::run_synth(&a, out),
         Command::Sufficiency(a) => sufficiency::run(&a, out),
+        Command::Backtest(a) => backtest::run(&a, out),
         Command::Serve(a) => serve::run(&a, out),
         Command::Token(a) => crate::token_cmd::run(&a, out),
     }

@@ -2,6 +2,7 @@
 //! GeoJSON for maps. The one place that turns a service report into text;
 //! the command line and the HTTP API both render through here.
 
+pub mod backtest;
 pub mod commission;
 pub mod constellations;
 pub mod rates;

@@ -16,6 +16,7 @@
 //! # Ok::<(), api::ApiError>(())
 //! ```
 
+pub mod backtest;
 pub mod reports;
 pub mod requests;
 pub mod sufficiency;

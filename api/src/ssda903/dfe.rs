@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use optimiser::dataset::raw::RawLocation;
+use optimiser::sufficiency::backtest::{AuthorityFigures, YearFigures, PLACEMENTS};
 use optimiser::sufficiency::{DfeAuthority, DfeYear};
 
 use crate::error::{ApiError, Problem};
@@ -208,4 +209,218 @@ pub fn own_provision_share_of_foster(data: &Path) -> Result<f64, ApiError> {
         all += n;
     }
     Ok(if all > 0.0 { own / all } else { 0.5 })
+}
+
+/// The DfE's suppression marks, read as missing.
+const SUPPRESSED: [&str; 6] = ["c", "z", "x", "k", "low", ""];
+
+/// A CSV table read whole: its file name (as given in problems), column
+/// names, and rows (row 2 is the first under the header, as a spreadsheet
+/// numbers it).
+struct Table {
+    file: &'static str,
+    columns: Vec<String>,
+    rows: Vec<csv::StringRecord>,
+}
+
+impl Table {
+    fn read(data: &Path, file: &'static str, required: &[&str]) -> Result<Table, ApiError> {
+        let path = data.join(file);
+        let io = |e: csv::Error| ApiError::io(&path, std::io::Error::other(e.to_string()));
+        let mut reader = csv::Reader::from_path(&path).map_err(io)?;
+        let columns: Vec<String> = reader
+            .headers()
+            .map_err(io)?
+            .iter()
+            .map(|h| h.trim_start_matches('\u{feff}').to_string())
+            .collect();
+        let missing: Vec<Problem> = required
+            .iter()
+            .filter(|c| !columns.iter().any(|h| h == *c))
+            .map(|c| {
+                Problem::new(
+                    file,
+                    "row 1",
+                    None,
+                    Some(c.to_string()),
+                    "required column missing",
+                )
+            })
+            .collect();
+        if !missing.is_empty() {
+            return Err(ApiError::InvalidDataset(missing));
+        }
+        let rows = reader
+            .records()
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(io)?;
+        Ok(Table {
+            file,
+            columns,
+            rows,
+        })
+    }
+
+    fn column(&self, name: &str) -> usize {
+        self.columns.iter().position(|h| h == name).unwrap_or(0)
+    }
+}
+
+/// Every local authority's published figures by year, from the three
+/// authority-level tables of `data/dfe/` (each read once): children looked
+/// after, starts and ceases; age groups and placements on 31 March;
+/// placement changes. Suppressed cells are `None`. Every cell that is
+/// neither a number nor a suppression mark, and every `time_period` that is
+/// not a year, is reported with file, row and column; authorities in GSS
+/// order.
+pub fn load_figures(data: &Path) -> Result<Vec<AuthorityFigures>, ApiError> {
+    let mut problems = Vec::new();
+    let mut by_gss: BTreeMap<String, (String, BTreeMap<i32, YearFigures>)> = BTreeMap::new();
+    let numbers = Table::read(
+        data,
+        NUMBERS_FILE,
+        &[
+            "time_period",
+            "geographic_level",
+            "new_la_code",
+            "la_name",
+            "population_type",
+            "children_count",
+        ],
+    )?;
+    let characteristics = Table::read(
+        data,
+        CHARACTERISTICS_FILE,
+        &[
+            "time_period",
+            "geographic_level",
+            "new_la_code",
+            "la_name",
+            "cla_group",
+            "characteristic",
+            "number",
+        ],
+    )?;
+    let moves = Table::read(
+        data,
+        MOVES_FILE,
+        &[
+            "time_period",
+            "geographic_level",
+            "new_la_code",
+            "la_name",
+            "breakdown",
+            "children_count",
+        ],
+    )?;
+    for (table, value_column) in [
+        (&numbers, "children_count"),
+        (&characteristics, "number"),
+        (&moves, "children_count"),
+    ] {
+        let col = |n: &str| table.column(n);
+        let (c_time, c_level, c_gss, c_name, c_value) = (
+            col("time_period"),
+            col("geographic_level"),
+            col("new_la_code"),
+            col("la_name"),
+            col(value_column),
+        );
+        for (i, r) in table.rows.iter().enumerate() {
+            let cell = |c: usize| r.get(c).unwrap_or("").trim();
+            if cell(c_level) != "Local authority" {
+                continue;
+            }
+            let row = format!("row {}", i + 2);
+            let gss = cell(c_gss).to_string();
+            let problem = |field: &str, message: String| {
+                Problem::new(
+                    table.file,
+                    row.clone(),
+                    Some(gss.clone()),
+                    Some(field.to_string()),
+                    message,
+                )
+            };
+            if gss.is_empty() {
+                problems.push(problem("new_la_code", "GSS code missing".into()));
+                continue;
+            }
+            let Ok(year) = cell(c_time).parse::<i32>() else {
+                problems.push(problem(
+                    "time_period",
+                    format!("{:?} is not a year", optimiser::dataset::echo(cell(c_time))),
+                ));
+                continue;
+            };
+            let text = cell(c_value);
+            let value = if SUPPRESSED.contains(&text) {
+                None
+            } else if let Some(v) = number(text).filter(|v| v.is_finite() && *v >= 0.0) {
+                Some(v)
+            } else {
+                problems.push(problem(
+                    value_column,
+                    format!(
+                        "{:?} is neither a count nor a suppression mark (c, z, x, k, low)",
+                        optimiser::dataset::echo(text)
+                    ),
+                ));
+                continue;
+            };
+            let entry = by_gss
+                .entry(gss.clone())
+                .or_insert_with(|| (cell(c_name).to_string(), BTreeMap::new()));
+            let y = entry.1.entry(year).or_insert_with(|| YearFigures {
+                year,
+                ..YearFigures::default()
+            });
+            if std::ptr::eq(table, &numbers) {
+                match cell(col("population_type")) {
+                    "Children looked after on 31 March each year" => y.looked_after = value,
+                    "Children starting to be looked after each year" => y.starts = value,
+                    "Children ceasing to be looked after each year" => y.ceases = value,
+                    _ => {}
+                }
+            } else if std::ptr::eq(table, &moves) {
+                if cell(col("breakdown")) == "Total placements changing" {
+                    y.placement_changes = value;
+                }
+            } else {
+                let what = cell(col("characteristic"));
+                match cell(col("cla_group")) {
+                    "Age group" => {
+                        let band = match what {
+                            "Under 1 year" => Some(0),
+                            "1 to 4 years" => Some(1),
+                            "5 to 9 years" => Some(2),
+                            "10 to 15 years" => Some(3),
+                            "16 years and over" => Some(4),
+                            _ => None,
+                        };
+                        if let Some(b) = band {
+                            y.age_bands[b] = value;
+                        }
+                    }
+                    "Placement" => {
+                        if let Some(p) = PLACEMENTS.iter().position(|p| *p == what) {
+                            y.placements[p] = value;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(ApiError::InvalidDataset(problems));
+    }
+    Ok(by_gss
+        .into_iter()
+        .map(|(gss, (name, years))| AuthorityFigures {
+            gss,
+            name,
+            years: years.into_values().collect(),
+        })
+        .collect())
 }

@@ -62,6 +62,7 @@
 //! the tests check recovery of known rates within five standard errors
 //! (a Bonferroni bound over the ~120 cells checked at once).
 
+pub mod backtest;
 mod cohort;
 mod dfe;
 mod estimate;
