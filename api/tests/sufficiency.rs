@@ -33,6 +33,7 @@ fn report(
         months: 6,
         draws,
         seed: 11,
+        check_value_of_place: 0,
     };
     run(stock, demand, &sources, &request, &|_, _| {})
 }
@@ -72,11 +73,22 @@ fn every_committed_scenario_runs_on_the_demo_region_and_renders() {
     // The renderings.
     let csv = sufficiency::csv(&r).expect("csv");
     let keys = base.by_month[0].kpis.len();
-    assert_eq!(csv.lines().count(), 1 + 6 * 6 * keys * 4);
+    // Each scenario's value of one more place follows its months (no check run).
+    let values: usize = r
+        .result
+        .scenarios
+        .iter()
+        .map(|s| s.value_of_place.len())
+        .sum();
+    assert!(values > 0, "no value of one more place");
+    assert!(r.result.scenarios[0].value_of_place[0].check.is_none());
+    assert_eq!(csv.lines().count(), 1 + 6 * 6 * keys * 4 + values * 4);
+    assert!(csv.contains("\nbase,horizon,value_of_place.E06000046."));
     assert!(csv.starts_with("scenario,month,kpi,quantile,value\nbase,1,"));
     let table = sufficiency::table(&r);
     assert!(table.contains("children looked after"));
     assert!(table.contains("two_mockingbird_constellations"));
+    assert!(table.contains("Value of one more place over 6 months"));
     let svg = sufficiency_chart::svg(&r).expect("svg");
     assert!(svg.starts_with("<svg") && svg.contains("Children looked after"));
     let json = serde_json::to_value(&r).expect("json");

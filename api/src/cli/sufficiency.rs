@@ -55,6 +55,12 @@ pub struct SufficiencyArgs {
     /// Run seed: the same seed gives the same numbers.
     #[arg(long, value_name = "S", default_value_t = 2026)]
     pub seed: u64,
+    /// Check the value of one more place of each scenario's first N
+    /// classes (authority, provider kind, approval range) by re-running
+    /// every draw with one more place there (0 to 20; each class costs as
+    /// much again as the scenario's draws).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub check_value_of_place: u32,
     /// Output format.
     #[arg(long, value_enum, default_value_t = SufficiencyFormat::Json)]
     pub format: SufficiencyFormat,
@@ -75,6 +81,7 @@ pub fn run(a: &SufficiencyArgs, out: &mut dyn Write) -> Result<(), ApiError> {
         months: a.months,
         draws: a.draws,
         seed: a.seed,
+        check_value_of_place: a.check_value_of_place,
     };
     request.check()?;
     if a.threads.is_some_and(|t| t == 0 || t > 1024) {
@@ -97,7 +104,8 @@ pub fn run(a: &SufficiencyArgs, out: &mut dyn Write) -> Result<(), ApiError> {
             demand_from_dfe(&data, &gss, a.seed)?
         }
     };
-    let total = scenarios.len() as u64 * u64::from(a.draws);
+    let total =
+        scenarios.len() as u64 * u64::from(a.draws) * (1 + u64::from(a.check_value_of_place));
     let bar = if std::io::stderr().is_terminal() {
         let bar = indicatif::ProgressBar::new(total);
         if let Ok(style) = indicatif::ProgressStyle::with_template(
@@ -109,7 +117,10 @@ pub fn run(a: &SufficiencyArgs, out: &mut dyn Write) -> Result<(), ApiError> {
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let progress = |done: usize, _total: usize| bar.set_position(done as u64);
+    let progress = |done: usize, total: usize| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(a.threads.unwrap_or(0))
         .build()

@@ -4,14 +4,19 @@
 
 use std::fmt::Write;
 
-use optimiser::sufficiency::project::{Quantiles, ScenarioResult};
+use optimiser::sufficiency::project::{PlaceClass, Quantiles, ScenarioResult};
+use optimiser::sufficiency::CareKind;
 
 use super::table::money;
 use crate::error::ApiError;
 use crate::service::sufficiency::SufficiencyReport;
 
 /// The CSV: `scenario,month,kpi,quantile,value`, quantiles `p10`, `p50`,
-/// `p90` and `mean`.
+/// `p90` and `mean`. The value of one more place follows each scenario's
+/// months with `month` = `horizon` and `kpi` =
+/// `value_of_place.<GSS>.<kind>.<min>-<max>` (the dual estimate, £ over the
+/// horizon) and, for the classes checked, `value_of_place_realised.…` (the
+/// re-run's saving).
 pub fn csv(r: &SufficiencyReport) -> Result<String, ApiError> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let err = |e: csv::Error| ApiError::Internal(format!("CSV: {e}"));
@@ -32,11 +37,134 @@ pub fn csv(r: &SufficiencyReport) -> Result<String, ApiError> {
                 }
             }
         }
+        for v in &s.value_of_place {
+            let class = class_key(&v.class);
+            let mut rows = vec![(format!("value_of_place.{class}"), v.value)];
+            if let Some(c) = &v.check {
+                rows.push((format!("value_of_place_realised.{class}"), c.realised));
+            }
+            for (key, q) in rows {
+                for (name, x) in [
+                    ("p10", q.p10),
+                    ("p50", q.p50),
+                    ("p90", q.p90),
+                    ("mean", q.mean),
+                ] {
+                    w.write_record([s.name.as_str(), "horizon", &key, name, &x.to_string()])
+                        .map_err(err)?;
+                }
+            }
+        }
     }
     let bytes = w
         .into_inner()
         .map_err(|e| ApiError::Internal(format!("CSV: {e}")))?;
     String::from_utf8(bytes).map_err(|e| ApiError::Internal(format!("CSV: {e}")))
+}
+
+fn kind_key(k: CareKind) -> &'static str {
+    match k {
+        CareKind::InHouseFoster => "in_house_foster",
+        CareKind::AgencyFoster => "agency_foster",
+        CareKind::ChildrensHome => "childrens_home",
+        CareKind::KinshipFoster => "kinship_foster",
+        CareKind::Secure => "secure",
+        CareKind::SupportedIndependent => "supported_independent",
+        CareKind::Other => "other",
+    }
+}
+
+fn kind_label(k: CareKind) -> &'static str {
+    match k {
+        CareKind::InHouseFoster => "in-house foster",
+        CareKind::AgencyFoster => "agency foster",
+        CareKind::ChildrensHome => "children's home",
+        CareKind::KinshipFoster => "kinship foster",
+        CareKind::Secure => "secure",
+        CareKind::SupportedIndependent => "supported/independent",
+        CareKind::Other => "other",
+    }
+}
+
+fn class_key(c: &PlaceClass) -> String {
+    format!(
+        "{}.{}.{}-{}",
+        c.authority,
+        kind_key(c.kind),
+        c.min_age,
+        c.max_age
+    )
+}
+
+/// Rows of the value-of-one-more-place section shown per scenario.
+const VALUE_ROWS: usize = 10;
+
+/// The value of one more place: each scenario's first classes.
+fn value_section(r: &SufficiencyReport, o: &mut String) {
+    let mut grid: Vec<Vec<String>> = vec![vec![
+        "scenario".into(),
+        "authority".into(),
+        "kind".into(),
+        "ages".into(),
+        "value (dual estimate)".into(),
+        "realised (re-run)".into(),
+        "copy of".into(),
+    ]];
+    for s in &r.result.scenarios {
+        for v in s.value_of_place.iter().take(VALUE_ROWS) {
+            grid.push(vec![
+                s.name.clone(),
+                v.class.authority.clone(),
+                kind_label(v.class.kind).into(),
+                format!("{}–{}", v.class.min_age, v.class.max_age),
+                cell(&v.value, Unit::Money),
+                v.check
+                    .as_ref()
+                    .map_or("-".into(), |c| cell(&c.realised, Unit::Money)),
+                v.check.as_ref().map_or("-".into(), |c| c.copy_of.clone()),
+            ]);
+        }
+    }
+    let months = r.result.scenarios.first().map_or(0, |s| s.months);
+    let _ = writeln!(
+        o,
+        "\nValue of one more place over {months} months, by authority, provider kind and approval range (£, median (P10–P90) across draws; first {VALUE_ROWS} a scenario; realised: --check-value-of-place)"
+    );
+    write_grid(&grid, o);
+}
+
+fn write_grid(grid: &[Vec<String>], o: &mut String) {
+    let cols = grid.iter().map(|r| r.len()).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..cols)
+        .map(|c| {
+            grid.iter()
+                .filter_map(|r| r.get(c))
+                .map(|x| x.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    for (n, line) in grid.iter().enumerate() {
+        let mut s = String::new();
+        for (c, x) in line.iter().enumerate() {
+            if c > 0 {
+                s.push_str("  ");
+            }
+            let pad = widths[c].saturating_sub(x.chars().count());
+            if c == 0 {
+                s.push_str(x);
+                s.push_str(&" ".repeat(pad));
+            } else {
+                s.push_str(&" ".repeat(pad));
+                s.push_str(x);
+            }
+        }
+        let _ = writeln!(o, "{}", s.trim_end());
+        if n == 0 {
+            let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
+            let _ = writeln!(o, "{}", rule.join("  "));
+        }
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -216,36 +344,7 @@ pub fn table(r: &SufficiencyReport) -> String {
             grid.push(plain.clone());
         }
     }
-    let cols = grid.iter().map(|r| r.len()).max().unwrap_or(0);
-    let widths: Vec<usize> = (0..cols)
-        .map(|c| {
-            grid.iter()
-                .filter_map(|r| r.get(c))
-                .map(|x| x.chars().count())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    for (n, line) in grid.iter().enumerate() {
-        let mut s = String::new();
-        for (c, x) in line.iter().enumerate() {
-            if c > 0 {
-                s.push_str("  ");
-            }
-            let pad = widths[c].saturating_sub(x.chars().count());
-            if c == 0 {
-                s.push_str(x);
-                s.push_str(&" ".repeat(pad));
-            } else {
-                s.push_str(&" ".repeat(pad));
-                s.push_str(x);
-            }
-        }
-        let _ = writeln!(o, "{}", s.trim_end());
-        if n == 0 {
-            let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
-            let _ = writeln!(o, "{}", rule.join("  "));
-        }
-    }
+    write_grid(&grid, &mut o);
+    value_section(r, &mut o);
     o
 }

@@ -4,8 +4,8 @@
 use optimiser::dataset::raw::RawDataset;
 use optimiser::dataset::Dataset;
 use optimiser::sufficiency::project::{
-    run_sweep, validate, AuthorityDemand, ProjectionError, ProjectionInput, SweepResult,
-    DEFAULT_MONTHS, MAX_MONTHS,
+    run_sweep_with, validate, AuthorityDemand, ProjectionError, ProjectionInput, SweepOptions,
+    SweepResult, DEFAULT_MONTHS, MAX_MONTHS,
 };
 use serde::{Deserialize, Serialize};
 
@@ -25,7 +25,15 @@ pub struct SufficiencyRequest {
     pub draws: u32,
     /// Run seed: the same seed gives the same numbers.
     pub seed: u64,
+    /// Check the value of one more place of each scenario's first N classes
+    /// by re-running every draw with one more place there (0–20; each
+    /// class costs as much again as the scenario's draws).
+    #[serde(default)]
+    pub check_value_of_place: u32,
 }
+
+/// Most classes a scenario whose value of one more place is checked.
+pub const MAX_VALUE_CHECKS: u32 = 20;
 
 impl Default for SufficiencyRequest {
     fn default() -> Self {
@@ -33,6 +41,7 @@ impl Default for SufficiencyRequest {
             months: DEFAULT_MONTHS,
             draws: 20,
             seed: 2026,
+            check_value_of_place: 0,
         }
     }
 }
@@ -50,6 +59,12 @@ impl SufficiencyRequest {
             return Err(ApiError::InvalidArgument(format!(
                 "--draws must be 1 to {MAX_DRAWS}, got {}",
                 self.draws
+            )));
+        }
+        if self.check_value_of_place > MAX_VALUE_CHECKS {
+            return Err(ApiError::InvalidArgument(format!(
+                "--check-value-of-place must be 0 to {MAX_VALUE_CHECKS}, got {}",
+                self.check_value_of_place
             )));
         }
         Ok(())
@@ -71,7 +86,8 @@ pub struct SufficiencyReport {
 
 /// Runs every scenario of `scenarios` `request.draws` times over `stock`
 /// (a dataset, validated here) and `demand`, on rayon's current pool;
-/// `progress(done, total)` after each draw. Every problem in the scenarios
+/// `progress(done, total)` after each draw (and each re-run of the
+/// value-of-a-place check). Every problem in the scenarios
 /// is reported at once, located in its file.
 pub fn sufficiency(
     stock: RawDataset,
@@ -109,8 +125,18 @@ pub fn sufficiency(
         return Err(ApiError::InvalidDataset(locate(scenarios, &problems)));
     }
     let started = std::time::Instant::now();
-    let result =
-        run_sweep(&input, &list, request.draws, request.seed, progress).map_err(ApiError::from)?;
+    let options = SweepOptions {
+        check_value_of_place: request.check_value_of_place as usize,
+    };
+    let result = run_sweep_with(
+        &input,
+        &list,
+        request.draws,
+        request.seed,
+        options,
+        progress,
+    )
+    .map_err(ApiError::from)?;
     tracing::info!(
         scenarios = list.len(),
         draws = request.draws,

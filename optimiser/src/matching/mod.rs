@@ -305,6 +305,11 @@ pub struct MatchConfig {
     pub strategy: Strategy,
     /// Fix a unit to one option: the child (or a member of the group) and the place.
     pub fixed: Option<Fixed>,
+    /// With [`Strategy::Full`], also solve the LP relaxation of the full
+    /// model once, before the MIP, to report
+    /// [`MatchSolution::capacity_duals`] (column generation always has them,
+    /// from its last LP round). Off by default: it costs one LP solve.
+    pub capacity_duals: bool,
 }
 
 /// A placement fixed before solving (used for system impact).
@@ -396,6 +401,7 @@ pub fn solve(data: &Dataset, config: &MatchConfig) -> Result<MatchSolution, Matc
     let outcome = pricing::solve(
         &pool,
         units.len(),
+        data.places().len(),
         config,
         &forced,
         constant,
@@ -454,7 +460,8 @@ pub fn solve(data: &Dataset, config: &MatchConfig) -> Result<MatchSolution, Matc
         stats,
         started.elapsed(),
         outcome.solve,
-    ))
+    )
+    .with_capacity_duals(outcome.capacity_duals))
 }
 
 /// Indices are stored as `u32` (see [`columns`]): a dataset must have fewer

@@ -66,7 +66,7 @@ const MIP_TUNING: Tuning = Tuning {
     accept_unknown_lp: false,
 };
 
-use super::columns::{ColumnKind, Pool};
+use super::columns::{ColumnKind, Pool, RowKey};
 use super::model;
 use super::{MatchConfig, Strategy};
 
@@ -98,6 +98,26 @@ pub struct Outcome {
     /// Each incumbent as it was found (the greedy start, then each MIP): time
     /// since `started`, its model objective and the model bound then.
     pub progress: Vec<(Duration, f64, f64)>,
+    /// `−π` of each place's capacity row in the last LP solved (pricing's
+    /// last round, or the one LP relaxation of [`Strategy::Full`] when
+    /// [`MatchConfig::capacity_duals`] asks for it), by place index; 0 for
+    /// a place whose row was not in that LP. `None` when no LP was solved.
+    pub capacity_duals: Option<Vec<f64>>,
+}
+
+/// `−π` of every capacity row of an LP (`≥ 0`: π is clamped to `≤ 0` on a
+/// `≤` row), by place index; 0 where the place has no row in `built`.
+fn capacity_duals(pool: &Pool, places: usize, built_rows: &[usize], duals: &[f64]) -> Vec<f64> {
+    let mut out = vec![0.0; places];
+    for (m, &r) in built_rows.iter().enumerate() {
+        if let RowKey::Capacity(j) = pool.rows[r].key {
+            let d = duals.get(m).copied().unwrap_or(0.0).min(0.0);
+            if let Some(v) = out.get_mut(j) {
+                *v = -d;
+            }
+        }
+    }
+    out
 }
 
 /// A feasible first incumbent: forced columns, then `Single` and `Together`
@@ -305,7 +325,7 @@ fn left_out(
 }
 
 /// Solves the full pool's model (see module doc) and returns the selected columns.
-/// `units` is the number of units; `true_lower_bound` is a lower bound on the
+/// `units` is the number of units, `places` of places; `true_lower_bound` is a lower bound on the
 /// objective *with* its constant `constant`, used to turn the relative gap
 /// into HiGHS' absolute gap. `started` is when the whole solve started and
 /// `deadline` when its time limit runs out.
@@ -313,6 +333,7 @@ fn left_out(
 pub fn solve(
     pool: &Pool,
     units: usize,
+    places: usize,
     config: &MatchConfig,
     forced: &[usize],
     constant: f64,
@@ -332,6 +353,7 @@ pub fn solve(
         build: Duration::ZERO,
         solve: Duration::ZERO,
         progress: Vec::new(),
+        capacity_duals: None,
     };
     if !pool.complete() {
         // The deadline passed while the pool was being enumerated: no
@@ -410,6 +432,7 @@ pub fn solve(
                 let d = lp.row_duals.get(m).copied().unwrap_or(0.0);
                 pi[r] = if pool.rows[r].equality { d } else { d.min(0.0) };
             }
+            out.capacity_duals = Some(capacity_duals(pool, places, &built.rows, &lp.row_duals));
             share_place_costs(pool, &in_model, &mut pi);
             // Tight on purpose: a left-out column with a slightly negative
             // reduced cost is not added but counts in full against L.
@@ -421,6 +444,34 @@ pub fn solve(
                 break;
             }
             active.extend(with_companions(pool, best, &mut in_model));
+        }
+    }
+    // The full model's LP relaxation once, for its capacity duals only.
+    if matches!(config.strategy, Strategy::Full) && config.capacity_duals && !deadline.expired() {
+        let t = Instant::now();
+        let built = model::build(pool, &active, false, forced);
+        out.build += t.elapsed();
+        let lp = solver::run(
+            built.problem,
+            Call {
+                options: &config.solve,
+                seconds_left: mip_seconds(config, deadline),
+                mip_abs_gap: None,
+                start: None,
+                tuning: Tuning {
+                    accept_unknown_lp: true,
+                    ..Tuning::default()
+                },
+            },
+        );
+        match lp {
+            Ok(lp) => {
+                out.solve += lp.elapsed;
+                out.capacity_duals = Some(capacity_duals(pool, places, &built.rows, &lp.row_duals));
+            }
+            // Out of time: the duals are absent, the MIP below decides.
+            Err(SolverError::NoSolution(_)) if config.solve.time_limit.is_some() => {}
+            Err(e) => return Err(e),
         }
     }
     // Valid whatever happens next: the best L over the rounds.

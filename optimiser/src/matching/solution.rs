@@ -243,6 +243,36 @@ pub struct MatchSolution {
     /// Each child's place, by child index (for callers that work with indices).
     #[serde(skip)]
     pub placement: Vec<Option<PlaceIdx>>,
+    /// The capacity duals of the last LP the solve ran, by place index
+    /// (`data.places()` order): `capacity_duals[j] = −π_j ≥ 0`, where π_j
+    /// is the dual of place *j*'s row `Σ … ≤ free_j` in that LP — the
+    /// marginal fall of the **LP relaxation's** optimum, in objective units
+    /// (£ a week, with the distance weight and `w_unplaced` for each child
+    /// left out), per extra free place at *j*, for a small enough increase
+    /// (the LP optimum is convex in `free_j`, so it falls by *at most*
+    /// `capacity_duals[j]` per place added, and may fall by less; the
+    /// integer optimum has no such guarantee unless the LP is integral, as
+    /// for children placed one by one without v1.1 rows). A place whose
+    /// row was not in that LP (no column of the model touches it) has 0.
+    ///
+    /// With [`super::Strategy::Pricing`] the LP is the restricted LP of
+    /// the last pricing round: when pricing converged (no column priced
+    /// out) it is the full model's LP relaxation; when a time limit
+    /// stopped pricing early, only the restricted model's. With
+    /// [`super::Strategy::Full`] it is the full LP relaxation, solved once
+    /// only when [`super::MatchConfig::capacity_duals`] is set. `None` when
+    /// no LP was solved (`Full` without that flag, an empty model, or a
+    /// pool cut short by the time limit). When the LP has several optimal
+    /// dual solutions HiGHS returns one of them.
+    #[serde(skip)]
+    pub capacity_duals: Option<Vec<f64>>,
+}
+
+impl MatchSolution {
+    pub(super) fn with_capacity_duals(mut self, duals: Option<Vec<f64>>) -> Self {
+        self.capacity_duals = duals;
+        self
+    }
 }
 
 /// Turns selected columns into each child's place.
@@ -334,6 +364,7 @@ pub(super) fn report(
         breakdown,
         model,
         placement,
+        capacity_duals: None,
     }
 }
 

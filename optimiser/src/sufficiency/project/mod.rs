@@ -117,6 +117,7 @@ pub mod sweep;
 #[cfg(test)]
 mod tests;
 pub mod validate;
+pub mod value;
 
 use serde::{Deserialize, Serialize};
 
@@ -134,8 +135,12 @@ pub use scenario::{
     Area, DemandMultiplier, Deregistration, HomeClosure, NewConstellation, NewHome, Recruitment,
     Scenario, Withdrawal,
 };
-pub use sweep::{run_draw, run_sweep, MonthResult, ScenarioResult, SweepResult};
+pub use sweep::{
+    run_draw, run_draw_valued, run_sweep, run_sweep_with, MonthResult, ScenarioResult,
+    SweepOptions, SweepResult,
+};
 pub use validate::{validate, ScenarioProblem};
+pub use value::{PlaceClass, PlaceValue, ValueCheck};
 
 /// Default horizon, months.
 pub const DEFAULT_MONTHS: u32 = 24;

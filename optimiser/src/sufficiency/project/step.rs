@@ -57,6 +57,10 @@ pub struct MonthFlows {
     pub gaps: Vec<Gap>,
     /// Matching solves retried with every column after a solver failure.
     pub solver_retries: usize,
+    /// The value a week of one more free place at each stock place that
+    /// was in this month's matching (stock index, £ a week; see
+    /// [`super::value`]).
+    pub place_values: Vec<(usize, f64)>,
 }
 
 /// Where a child needing a place goes.
@@ -291,6 +295,8 @@ fn place_batch(
         } else {
             Strategy::default()
         },
+        // The value of one more place (one LP relaxation more a month).
+        capacity_duals: true,
         ..MatchConfig::default()
     };
     // HiGHS occasionally answers "model status Unknown" on a restricted
@@ -308,6 +314,22 @@ fn place_batch(
         }
         Err(e) => return Err(e.into()),
     };
+    if let Some(duals) = &solution.capacity_duals {
+        let w_unplaced = config.weights.unplaced;
+        for (pi, place) in data.places().iter().enumerate() {
+            let (Some(&j), Some(&d)) = (stock_of.get(&place.id), duals.get(pi)) else {
+                continue;
+            };
+            let external = input.external_cost(if state.stock[j].provider.is_some() {
+                CareKind::AgencyFoster
+            } else {
+                CareKind::ChildrensHome
+            });
+            flows
+                .place_values
+                .push((j, super::value::money_value(d, w_unplaced, external)));
+        }
+    }
     let reasons: HashMap<&str, UnplacedReason> = solution
         .unplaced
         .iter()

@@ -12,9 +12,10 @@ use serde::Serialize;
 use super::demand::{plain_projection, AuthorityModel};
 use super::kpi::{KpiKeys, Quantiles};
 use super::scenario::Scenario;
-use super::state::State;
+use super::state::{State, StockPlace};
 use super::step::{step, Streams};
 use super::validate::validate;
+use super::value::{extra_place, summarise, PlaceValue, ValueCheck, ValueTotals, WEEKS_PER_MONTH};
 use super::{ProjectionError, ProjectionInput};
 
 /// The figures of one month of a scenario: each key's quantiles across draws.
@@ -40,6 +41,19 @@ pub struct ScenarioResult {
     pub plain_looked_after: Vec<f64>,
     /// Month by month.
     pub by_month: Vec<MonthResult>,
+    /// The value of one more place by authority, provider kind and approval
+    /// range, largest median first (see [`super::value`]).
+    pub value_of_place: Vec<PlaceValue>,
+}
+
+/// Options of a sweep beyond its scenarios, draws and seed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SweepOptions {
+    /// Re-run every draw of each scenario with one more place of each of
+    /// its first `check_value_of_place` classes by value
+    /// ([`super::value`]) and report the realised saving (0: no check; each
+    /// class checked costs as much again as the scenario's draws).
+    pub check_value_of_place: usize,
 }
 
 /// The result of a sweep.
@@ -96,12 +110,29 @@ pub fn run_draw(
     scenario: &Scenario,
     seed: u64,
 ) -> Result<Vec<Vec<f64>>, ProjectionError> {
+    Ok(run_draw_valued(input, models, keys, scenario, seed, None)?.0)
+}
+
+/// One draw of one scenario, with `extra` added to the stock at the start:
+/// the figures of each month (in `keys` order) and the draw's estimate of
+/// the value of one more place ([`super::value`]).
+pub fn run_draw_valued(
+    input: &ProjectionInput,
+    models: &[AuthorityModel],
+    keys: &KpiKeys,
+    scenario: &Scenario,
+    seed: u64,
+    extra: Option<&StockPlace>,
+) -> Result<(Vec<Vec<f64>>, ValueTotals), ProjectionError> {
     let months = scenario.months.unwrap_or(input.months);
     let mut state = State::start(input);
+    state.stock.extend(extra.cloned());
     let mut rng = streams(seed);
     let mut out: Vec<Vec<f64>> = Vec::with_capacity(months as usize);
+    let mut values = ValueTotals::default();
     for m in 1..=months {
         let flows = step(input, models, scenario, &mut state, &mut rng, m)?;
+        values.add_month(&state, &flows.place_values);
         let v = keys.measure(
             &state,
             &flows,
@@ -111,7 +142,7 @@ pub fn run_draw(
         );
         out.push(v);
     }
-    Ok(out)
+    Ok((out, values))
 }
 
 /// Runs every scenario `draws` times in parallel on rayon's current pool
@@ -126,6 +157,26 @@ pub fn run_sweep(
     seed: u64,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<SweepResult, ProjectionError> {
+    run_sweep_with(
+        input,
+        scenarios,
+        draws,
+        seed,
+        SweepOptions::default(),
+        progress,
+    )
+}
+
+/// [`run_sweep`] with [`SweepOptions`]; `progress` counts the check's
+/// re-runs too (each draw once per class checked).
+pub fn run_sweep_with(
+    input: &ProjectionInput,
+    scenarios: &[Scenario],
+    draws: u32,
+    seed: u64,
+    options: SweepOptions,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<SweepResult, ProjectionError> {
     validate(input, scenarios).map_err(ProjectionError::Invalid)?;
     let models = models(input);
     let gss: Vec<String> = input
@@ -134,21 +185,83 @@ pub fn run_sweep(
         .map(|a| a.authority.clone())
         .collect();
     let keys = KpiKeys::new(&gss);
-    let total = scenarios.len() * draws as usize;
+    let total = scenarios.len() * draws as usize * (1 + options.check_value_of_place);
     let done = AtomicUsize::new(0);
     let jobs: Vec<(usize, u32)> = (0..scenarios.len())
         .flat_map(|s| (0..draws).map(move |d| (s, d)))
         .collect();
-    let results: Vec<Vec<Vec<f64>>> = jobs
+    let results: Vec<(Vec<Vec<f64>>, ValueTotals)> = jobs
         .par_iter()
         .map(|&(s, d)| {
-            let r = run_draw(input, &models, &keys, &scenarios[s], draw_seed(seed, d));
+            let r = run_draw_valued(
+                input,
+                &models,
+                &keys,
+                &scenarios[s],
+                draw_seed(seed, d),
+                None,
+            );
             progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
             r
         })
         .collect::<Result<_, _>>()?;
-    let cohorts: Vec<_> = input.authorities.iter().map(|a| &a.cohort).collect();
+    // The value of one more place, and its check by re-runs.
+    let mut values: Vec<Vec<PlaceValue>> = (0..scenarios.len())
+        .map(|s| {
+            let runs = &results[s * draws as usize..(s + 1) * draws as usize];
+            summarise(&runs.iter().map(|r| r.1.clone()).collect::<Vec<_>>())
+        })
+        .collect();
     let start = State::start(input);
+    let checks: Vec<(usize, usize, StockPlace)> = values
+        .iter()
+        .enumerate()
+        .flat_map(|(s, v)| {
+            v.iter()
+                .enumerate()
+                .take(options.check_value_of_place)
+                .filter_map(|(k, pv)| extra_place(&start, &pv.class).map(|p| (s, k, p)))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let check_jobs: Vec<(usize, u32)> = (0..checks.len())
+        .flat_map(|c| (0..draws).map(move |d| (c, d)))
+        .collect();
+    let weekly = keys.index("weekly_cost");
+    let rerun: Vec<f64> = check_jobs
+        .par_iter()
+        .map(|&(c, d)| {
+            let (s, _, extra) = &checks[c];
+            let r = run_draw_valued(
+                input,
+                &models,
+                &keys,
+                &scenarios[*s],
+                draw_seed(seed, d),
+                Some(extra),
+            );
+            progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+            let (with, _) = r?;
+            let (without, _) = &results[*s * draws as usize + d as usize];
+            Ok(weekly.map_or(0.0, |w| {
+                without
+                    .iter()
+                    .zip(&with)
+                    .map(|(a, b)| (a[w] - b[w]) * WEEKS_PER_MONTH)
+                    .sum()
+            }))
+        })
+        .collect::<Result<_, ProjectionError>>()?;
+    for (c, (s, k, extra)) in checks.iter().enumerate() {
+        let mut realised = rerun[c * draws as usize..(c + 1) * draws as usize].to_vec();
+        if let Some(v) = values[*s].get_mut(*k) {
+            v.check = Some(ValueCheck {
+                copy_of: extra.id.strip_suffix("+1").unwrap_or(&extra.id).to_string(),
+                realised: Quantiles::of(&mut realised),
+            });
+        }
+    }
+    let cohorts: Vec<_> = input.authorities.iter().map(|a| &a.cohort).collect();
     let free = |foster: bool| {
         start
             .stock
@@ -169,7 +282,7 @@ pub fn run_sweep(
                     .iter()
                     .enumerate()
                     .map(|(k, name)| {
-                        let mut v: Vec<f64> = runs.iter().map(|r| r[m][k]).collect();
+                        let mut v: Vec<f64> = runs.iter().map(|r| r.0[m][k]).collect();
                         (name.clone(), Quantiles::of(&mut v))
                     })
                     .collect(),
@@ -181,6 +294,7 @@ pub fn run_sweep(
             months,
             plain_looked_after: plain_projection(&models, &cohorts, &gss, scenario, months),
             by_month,
+            value_of_place: std::mem::take(&mut values[s]),
         });
     }
     Ok(SweepResult {

@@ -483,3 +483,58 @@ fn every_problem_in_the_scenarios_is_reported_at_once() {
         ]
     );
 }
+
+#[test]
+fn the_value_of_one_more_place_is_its_dual_and_the_rerun_realises_it() {
+    // Two children alike (same age, same anchor) both needing a foster
+    // place in month 1 (move hazard 50 a month, no exits, no entrants), one
+    // free place at £600 at their anchor: one goes out of area at £820.
+    // The capacity dual is unique, w_unplaced − 600, so one more place is
+    // worth 820 − 600 a week, and the re-run with a copy of the place
+    // saves exactly that.
+    let mut c = cohort(2);
+    let at_carer = loc(50.82, -1.08);
+    for ch in &mut c.children {
+        ch.age_months = 100;
+        ch.anchor = Some(at_carer);
+        ch.need = Need::N1;
+    }
+    let mut input = input(
+        vec![carer("F0", 1, 0)],
+        Vec::new(),
+        rates(0.0, 0.0, 50.0),
+        c,
+    );
+    input.months = 1;
+    let r = run_sweep_with(
+        &input,
+        &[Scenario::base()],
+        2,
+        2026,
+        SweepOptions {
+            check_value_of_place: 1,
+        },
+        &|_, _| {},
+    )
+    .expect("sweep runs");
+    assert_eq!(at(&r, 0, 1, "gap").p50, 1.0);
+    let values = &r.scenarios[0].value_of_place;
+    assert_eq!(values.len(), 1);
+    let v = &values[0];
+    assert_eq!(
+        v.class,
+        PlaceClass {
+            authority: E1.into(),
+            kind: CareKind::InHouseFoster,
+            min_age: 0,
+            max_age: 17,
+        }
+    );
+    let weeks = value::WEEKS_PER_MONTH;
+    let expected = (820.0 - 600.0) * weeks;
+    assert!((v.value.p50 - expected).abs() < 1e-6, "{:?}", v.value);
+    let check = v.check.as_ref().expect("checked");
+    assert_eq!(check.copy_of, "F0");
+    assert!((check.realised.p50 - expected).abs() < 1e-6, "{check:?}");
+    assert!((check.realised.p10 - expected).abs() < 1e-6, "{check:?}");
+}
