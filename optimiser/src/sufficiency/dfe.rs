@@ -152,7 +152,9 @@ impl Rates {
     }
 }
 
-fn pick<R: Rng>(rng: &mut R, weights: &[f64]) -> usize {
+/// An index drawn with probability proportional to `weights` (the last
+/// positive one if rounding leaves the draw past the end).
+pub(crate) fn pick<R: Rng>(rng: &mut R, weights: &[f64]) -> usize {
     let total: f64 = weights.iter().sum();
     let mut u = rng.random::<f64>() * total;
     for (i, w) in weights.iter().enumerate() {

@@ -13,6 +13,7 @@ use crate::dataset::raw::{KeepTogether, PlacementKind, RawDataset, RawSchool, Ra
 use crate::dataset::Dataset;
 use crate::matching::{self, MatchConfig, MatchError, Strategy, UnplacedReason};
 use crate::solver::SolveOptions;
+use crate::sufficiency::dfe::pick;
 use crate::sufficiency::kinds::{AgeBand, CareKind, Need};
 
 /// Largest children × free places of a month solved with every column
@@ -106,18 +107,6 @@ pub fn poisson(rng: &mut ChaCha8Rng, lambda: f64) -> u32 {
         }
     }
     n
-}
-
-fn pick(rng: &mut ChaCha8Rng, weights: &[f64]) -> usize {
-    let total: f64 = weights.iter().sum();
-    let mut u = rng.random::<f64>() * total;
-    for (i, w) in weights.iter().enumerate() {
-        if u < *w {
-            return i;
-        }
-        u -= w;
-    }
-    weights.iter().rposition(|w| *w > 0.0).unwrap_or(0)
 }
 
 /// Runs month `month` on `state`.
