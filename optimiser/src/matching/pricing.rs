@@ -105,15 +105,25 @@ pub struct Outcome {
     pub capacity_duals: Option<Vec<f64>>,
 }
 
-/// `−π` of every capacity row of an LP (`≥ 0`: π is clamped to `≤ 0` on a
-/// `≤` row), by place index; 0 where the place has no row in `built`.
-fn capacity_duals(pool: &Pool, places: usize, built_rows: &[usize], duals: &[f64]) -> Vec<f64> {
-    let mut out = vec![0.0; places];
+/// Sets `pi` to an LP's row duals by pool row (`built_rows[m]` is the pool
+/// row of the LP's row `m`), clamped to `≤ 0` on `≤` rows; 0 for the rows
+/// not in that LP.
+fn set_duals(pool: &Pool, built_rows: &[usize], duals: &[f64], pi: &mut [f64]) {
+    pi.iter_mut().for_each(|p| *p = 0.0);
     for (m, &r) in built_rows.iter().enumerate() {
-        if let RowKey::Capacity(j) = pool.rows[r].key {
-            let d = duals.get(m).copied().unwrap_or(0.0).min(0.0);
-            if let Some(v) = out.get_mut(j) {
-                *v = -d;
+        let d = duals.get(m).copied().unwrap_or(0.0);
+        pi[r] = if pool.rows[r].equality { d } else { d.min(0.0) };
+    }
+}
+
+/// `−π` of every capacity row (`≥ 0`), by place index, from duals set by
+/// [`set_duals`]; 0 where the place's row was not in the LP.
+fn capacity_duals(pool: &Pool, places: usize, pi: &[f64]) -> Vec<f64> {
+    let mut out = vec![0.0; places];
+    for (r, row) in pool.rows.iter().enumerate() {
+        if let RowKey::Capacity(j) = row.key {
+            if let Some(d) = out.get_mut(j) {
+                *d = -pi[r];
             }
         }
     }
@@ -427,12 +437,8 @@ pub fn solve(
             };
             out.solve += lp.elapsed;
             out.lp_rounds += 1;
-            pi.iter_mut().for_each(|p| *p = 0.0);
-            for (m, &r) in built.rows.iter().enumerate() {
-                let d = lp.row_duals.get(m).copied().unwrap_or(0.0);
-                pi[r] = if pool.rows[r].equality { d } else { d.min(0.0) };
-            }
-            out.capacity_duals = Some(capacity_duals(pool, places, &built.rows, &lp.row_duals));
+            set_duals(pool, &built.rows, &lp.row_duals, &mut pi);
+            // Capacity rows are not among those `share_place_costs` moves.
             share_place_costs(pool, &in_model, &mut pi);
             // Tight on purpose: a left-out column with a slightly negative
             // reduced cost is not added but counts in full against L.
@@ -447,6 +453,7 @@ pub fn solve(
         }
     }
     // The full model's LP relaxation once, for its capacity duals only.
+    let mut full_lp_solved = false;
     if matches!(config.strategy, Strategy::Full) && config.capacity_duals && !deadline.expired() {
         let t = Instant::now();
         let built = model::build(pool, &active, false, forced);
@@ -467,12 +474,16 @@ pub fn solve(
         match lp {
             Ok(lp) => {
                 out.solve += lp.elapsed;
-                out.capacity_duals = Some(capacity_duals(pool, places, &built.rows, &lp.row_duals));
+                set_duals(pool, &built.rows, &lp.row_duals, &mut pi);
+                full_lp_solved = true;
             }
             // Out of time: the duals are absent, the MIP below decides.
             Err(SolverError::NoSolution(_)) if config.solve.time_limit.is_some() => {}
             Err(e) => return Err(e),
         }
+    }
+    if out.lp_rounds > 0 || full_lp_solved {
+        out.capacity_duals = Some(capacity_duals(pool, places, &pi));
     }
     // Valid whatever happens next: the best L over the rounds.
     out.bound = out.lp_bound;
