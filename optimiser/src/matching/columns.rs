@@ -1068,15 +1068,7 @@ fn split_columns(pool: &mut Pool, data: &Dataset, g: GroupIdx, w_u: f64) {
         pool.row(RowKey::SplitTwoClusters(g), size as f64 - 2.0, false) as u32
     };
     pool.two_row[g] = two;
-    for (j, cost) in together_places(pool, data, g, true) {
-        pool.capacity_row(data, j);
-        let kind = StoredKind::TogetherSplit {
-            group: g as u32,
-            place: j as u32,
-            size: size as u32,
-        };
-        pool.push(kind, cost - w_u * size as f64);
-    }
+    push_together(pool, data, g, true, true, w_u);
     pool.push(
         StoredKind::SplitFirst {
             group: g as u32,
@@ -1231,21 +1223,37 @@ fn one_cluster_can_hold(pool: &Pool, data: &Dataset, g: GroupIdx) -> bool {
     })
 }
 
+/// The together columns of group `g` (see [`together_places`]):
+/// `TogetherSplit` for a non-strict (`split`) group, else `Together`, each
+/// at the members' costs less `w_unplaced` per member.
+fn push_together(
+    pool: &mut Pool,
+    data: &Dataset,
+    g: GroupIdx,
+    inside: bool,
+    split: bool,
+    w_u: f64,
+) {
+    let size = data.sibling_groups()[g].members.len();
+    for (j, cost) in together_places(pool, data, g, inside) {
+        pool.capacity_row(data, j);
+        let (group, place, size) = (g as u32, j as u32, size as u32);
+        let kind = if split {
+            StoredKind::TogetherSplit { group, place, size }
+        } else {
+            StoredKind::Together { group, place, size }
+        };
+        pool.push(kind, cost - w_u * size as f64);
+    }
+}
+
 fn group_columns(pool: &mut Pool, data: &Dataset, g: GroupIdx, w_u: f64) {
     let group = &data.sibling_groups()[g];
     let size = group.members.len();
     let owner = pool.row(RowKey::Group(g), 1.0, false);
     pool.group_row[g] = owner as u32;
     let household = group.keep_together == KeepTogether::Household;
-    for (j, cost) in together_places(pool, data, g, household) {
-        pool.capacity_row(data, j);
-        let kind = StoredKind::Together {
-            group: g as u32,
-            place: j as u32,
-            size: size as u32,
-        };
-        pool.push(kind, cost - w_u * size as f64);
-    }
+    push_together(pool, data, g, household, false, w_u);
     if group.keep_together != KeepTogether::Constellation {
         return;
     }
