@@ -5,6 +5,9 @@
 
 use optimiser::dataset::raw::*;
 use optimiser::dataset::Dataset;
+use optimiser::matching::{self, MatchConfig};
+use optimiser::solver::SolveStatus;
+use optimiser::{brute_force, checker};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -299,4 +302,56 @@ pub fn tiny_practice(seed: u64, max_children: usize, max_places: usize) -> RawDa
         w_outside_authority: Some([0.0, 250.0][rng.random_range(0..2)]),
     });
     raw
+}
+
+/// Solves `data` with `config` and checks it against exhaustive
+/// enumeration: proven optimal, the objective recomputed by the checker,
+/// equal to the brute force's, and every bound reported valid. `false` when
+/// the dataset is too large to enumerate.
+#[allow(dead_code)]
+pub fn matches_brute_force(seed: u64, data: &Dataset, config: &MatchConfig) -> bool {
+    let Some((best, _)) = brute_force::solve(data, &config.weights) else {
+        return false;
+    };
+    let solution = matching::solve(data, config).unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+    assert_eq!(solution.status, SolveStatus::Optimal, "seed {seed}");
+    let recomputed = checker::check(data, &config.weights, &solution.placement)
+        .unwrap_or_else(|v| panic!("seed {seed}: {v:?}"));
+    assert!(
+        (recomputed - solution.objective).abs() < 1e-6,
+        "seed {seed}: reported {} recomputed {recomputed}",
+        solution.objective
+    );
+    assert!(
+        (solution.objective - best).abs() <= 1e-6 * best.max(1.0),
+        "seed {seed}: MIP {} brute force {best}\n{data:#?}",
+        solution.objective
+    );
+    assert!(
+        solution.bound <= solution.objective + 1e-6 && solution.bound >= best * (1.0 - 1e-6) - 1e-6,
+        "seed {seed}: bound {}",
+        solution.bound
+    );
+    // The bounds reported along the way are valid lower bounds too.
+    let valid = |b: f64| b <= best + 1e-6 * best.max(1.0);
+    assert!(
+        valid(solution.model.counting_bound),
+        "seed {seed}: counting bound {}",
+        solution.model.counting_bound
+    );
+    assert!(
+        valid(solution.model.lp_bound),
+        "seed {seed}: LP bound {}",
+        solution.model.lp_bound
+    );
+    assert!(
+        solution
+            .model
+            .progress
+            .iter()
+            .all(|p| valid(p.bound) && p.objective >= best - 1e-6),
+        "seed {seed}: {:?}",
+        solution.model.progress
+    );
+    true
 }

@@ -3,56 +3,11 @@
 mod common;
 
 use optimiser::dataset::Dataset;
-use optimiser::matching::{self, MatchConfig, Strategy, Weights};
-use optimiser::solver::SolveStatus;
-use optimiser::{brute_force, checker};
+use optimiser::matching::{MatchConfig, Strategy, Weights};
 
 fn cross_check(seed: u64, config: &MatchConfig) -> bool {
     let data = Dataset::try_from(common::tiny(seed, 8, 6)).expect("test data is valid");
-    let Some((best, _)) = brute_force::solve(&data, &config.weights) else {
-        return false;
-    };
-    let solution = matching::solve(&data, config).unwrap_or_else(|e| panic!("seed {seed}: {e}"));
-    assert_eq!(solution.status, SolveStatus::Optimal, "seed {seed}");
-    let recomputed = checker::check(&data, &config.weights, &solution.placement)
-        .unwrap_or_else(|v| panic!("seed {seed}: {v:?}"));
-    assert!(
-        (recomputed - solution.objective).abs() < 1e-6,
-        "seed {seed}: reported {} recomputed {recomputed}",
-        solution.objective
-    );
-    assert!(
-        (solution.objective - best).abs() <= 1e-6 * best.max(1.0),
-        "seed {seed}: MIP {} brute force {best}\n{data:#?}",
-        solution.objective
-    );
-    assert!(
-        solution.bound <= solution.objective + 1e-6 && solution.bound >= best * (1.0 - 1e-6) - 1e-6,
-        "seed {seed}: bound {}",
-        solution.bound
-    );
-    // The bounds reported along the way are valid lower bounds too.
-    let valid = |b: f64| b <= best + 1e-6 * best.max(1.0);
-    assert!(
-        valid(solution.model.counting_bound),
-        "seed {seed}: counting bound {}",
-        solution.model.counting_bound
-    );
-    assert!(
-        valid(solution.model.lp_bound),
-        "seed {seed}: LP bound {}",
-        solution.model.lp_bound
-    );
-    assert!(
-        solution
-            .model
-            .progress
-            .iter()
-            .all(|p| valid(p.bound) && p.objective >= best - 1e-6),
-        "seed {seed}: {:?}",
-        solution.model.progress
-    );
-    true
+    common::matches_brute_force(seed, &data, config)
 }
 
 #[test]

@@ -6,45 +6,17 @@
 mod common;
 
 use common::{carer, child, raw_dataset};
+use optimiser::checker;
 use optimiser::dataset::raw::*;
 use optimiser::dataset::Dataset;
 use optimiser::matching::{
     self, MatchConfig, MatchSolution, SplitReason, Strategy, UnplacedReason,
 };
 use optimiser::solver::SolveStatus;
-use optimiser::{brute_force, checker};
 
 fn cross_check(seed: u64, config: &MatchConfig) -> bool {
     let data = Dataset::try_from(common::tiny_practice(seed, 7, 5)).expect("test data is valid");
-    let Some((best, _)) = brute_force::solve(&data, &config.weights) else {
-        return false;
-    };
-    let solution = matching::solve(&data, config).unwrap_or_else(|e| panic!("seed {seed}: {e}"));
-    assert_eq!(solution.status, SolveStatus::Optimal, "seed {seed}");
-    let recomputed = checker::check(&data, &config.weights, &solution.placement)
-        .unwrap_or_else(|v| panic!("seed {seed}: {v:?}"));
-    assert!(
-        (recomputed - solution.objective).abs() < 1e-6 * best.max(1.0),
-        "seed {seed}: reported {} recomputed {recomputed}",
-        solution.objective
-    );
-    assert!(
-        (solution.objective - best).abs() <= 1e-6 * best.max(1.0),
-        "seed {seed}: MIP {} brute force {best}\n{data:#?}",
-        solution.objective
-    );
-    assert!(
-        solution.bound <= solution.objective + 1e-6 && solution.bound >= best * (1.0 - 1e-6) - 1e-6,
-        "seed {seed}: bound {}",
-        solution.bound
-    );
-    let valid = |b: f64| b <= best + 1e-6 * best.max(1.0);
-    assert!(valid(solution.model.lp_bound), "seed {seed}: LP bound");
-    assert!(
-        valid(solution.model.counting_bound),
-        "seed {seed}: counting bound"
-    );
-    true
+    common::matches_brute_force(seed, &data, config)
 }
 
 #[test]
