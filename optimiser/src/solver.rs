@@ -184,10 +184,32 @@ pub struct Tuning {
 
 /// Solves `problem` with HiGHS and reads the answer back.
 pub fn run(problem: HighsProblem, call: Call<'_>) -> Result<Run, SolverError> {
-    let started = Instant::now();
-    let mut model = problem
+    let model = problem
         .try_into_inner()
         .map_err(|e| SolverError::Highs(e.to_string()))?;
+    run_model(model, call).map(|(run, _)| run)
+}
+
+/// Solves a HiGHS model built directly (not through `good_lp`) and hands it
+/// back with the answer, so that it can be changed and solved again: HiGHS
+/// keeps the last basis of a model, and a model that only gained columns or
+/// rows is re-solved from it (column generation's restricted LPs,
+/// [`crate::matching`]).
+pub fn run_model(
+    mut model: highs::Model,
+    call: Call<'_>,
+) -> Result<(Run, highs::Model), SolverError> {
+    let started = Instant::now();
+    configure(&mut model, &call)?;
+    let solved = model
+        .try_solve()
+        .map_err(|e| SolverError::Highs(format!("{e:?}")))?;
+    let run = read_back(&solved, &call, started)?;
+    Ok((run, solved.into()))
+}
+
+/// Every HiGHS option of one call: the one place where options become settings.
+fn configure(model: &mut highs::Model, call: &Call<'_>) -> Result<(), SolverError> {
     let o = call.options;
     model.make_quiet();
     let set = |name: &str, r: Result<(), highs::TrySetOptionError>| {
@@ -235,9 +257,15 @@ pub fn run(problem: HighsProblem, call: Call<'_>) -> Result<Run, SolverError> {
             .try_set_solution(Some(start), None, None, None)
             .map_err(|e| SolverError::Highs(format!("setting the start solution: {e:?}")))?;
     }
-    let solved = model
-        .try_solve()
-        .map_err(|e| SolverError::Highs(format!("{e:?}")))?;
+    Ok(())
+}
+
+/// HiGHS' answer: status, objective, dual bound, columns and row duals.
+fn read_back(
+    solved: &highs::SolvedModel,
+    call: &Call<'_>,
+    started: Instant,
+) -> Result<Run, SolverError> {
     let status = match solved.status() {
         HighsModelStatus::Optimal => SolveStatus::Optimal,
         HighsModelStatus::ReachedTimeLimit

@@ -198,6 +198,7 @@
 //! `(objective − bound)/max(|objective|, 1)`.
 
 mod columns;
+mod lp;
 mod model;
 pub mod pricing;
 mod solution;

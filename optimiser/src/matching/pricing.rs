@@ -1,15 +1,19 @@
 //! Column generation with a reduced-cost optimality certificate.
 //!
 //! 1. Start from the `initial_per_owner` cheapest columns of every child, group
-//!    and spread member (plus any forced column); a split member's column
-//!    always comes with its group's place-used and constellation-used
-//!    columns (its *companions*), here and whenever pricing adds it.
+//!    and member (plus any forced column, and every split group's
+//!    first-cluster column and strict group's spread columns); a split
+//!    member's column always comes with its group's place-used and
+//!    constellation-used columns (its *companions*), here and whenever
+//!    pricing adds it.
 //! 2. Solve the LP relaxation of that restricted model, take the row duals π
-//!    (clamped to the right sign: π ≤ 0 on `≤` rows), and price every column of
-//!    the pool: `rc_c = coef_c − Σ_r a_rc π_r`. Add the most negative few per
-//!    owner row and repeat until no column prices out (`rc_c < −1e-9·(1 + |LP|)`).
-//!    Reduced costs are computed on the fly, unit by unit, never stored for
-//!    the whole pool.
+//!    (clamped to the right sign: π ≤ 0 on `≤` rows), set the duals of the
+//!    member-used rows the LP leaves free ([`share_place_costs`]), and price
+//!    every column of the pool: `rc_c = coef_c − Σ_r a_rc π_r`. Add the most
+//!    negative few per owner row and repeat until no column prices out
+//!    (`rc_c < −1e-9·(1 + |LP|)`). The LP stays in HiGHS from round to round
+//!    and is re-solved from its last basis ([`super::lp`]). Reduced costs are
+//!    computed on the fly, unit by unit, never stored for the whole pool.
 //! 3. With that π, `L = Σ_r b_r π_r + Σ_c min(0, rc_c)` (forced columns count
 //!    `rc_c` in full) is a lower bound on every integer solution of the *full*
 //!    model: for any feasible x, `cost(x) = Σ_c rc_c x_c + Σ_r π_r (Ax)_r ≥
@@ -30,11 +34,18 @@
 //!    so a run stopped during pricing still has a valid `L`. It needs the
 //!    *whole* pool: with an incomplete pool (the deadline passed while it
 //!    was being enumerated) pricing does not run at all.
-//! 4. Solve the restricted MIP to incumbent z. Every column left out with
-//!    `rc_e < z − L` (plus a safety margin) could still improve on z: add them
-//!    all and re-solve from z as a start. When none is left, z is optimal for
-//!    the full model; the reported bound is the MIP's dual bound, or
-//!    `L + min rc_e` over the left-out columns if that is lower (never below L).
+//! 4. The first MIP holds every column of the pool (priced into the LP or
+//!    not) whose *joint* reduced cost `ρ_e` is below `10⁻⁴·|L|`, with the
+//!    forced columns and the companions: `ρ_e = rc_e` plus the positive
+//!    reduced costs of `e`'s companions, which every solution using a split
+//!    member's column also uses (its member-used and member-in-constellation
+//!    rows), so that such a solution costs at least `L + ρ_e`
+//!    ([`joint_reduced_cost`]). Solve it to incumbent z. Every column left
+//!    out with `ρ_e < z − L` (plus a safety margin) could still improve on
+//!    z: add them all and re-solve from z as a start. When none is left, z
+//!    is optimal for the full model; the reported bound is the MIP's dual
+//!    bound, or `L + min ρ_e` over the left-out columns if that is lower
+//!    (never below L).
 //!
 //! Under a time limit (a [`Deadline`] from the start of the whole solve): LP
 //! pricing starts no round after 30 % of the limit (but the first round may
@@ -57,6 +68,12 @@ use crate::solver::{self, Call, Deadline, SolveStatus, SolverError, Tuning};
 /// £97 off `L` (seed 3), doubling the columns the certificate re-admits.
 const PRICING_TOLERANCE: f64 = 1e-9;
 
+/// The first MIP holds the priced columns whose reduced cost is below
+/// `MIP_SCREEN · |L|` (£73 a week on the 500-child benchmark, whose
+/// optimum is £28 above `L`); the completion rounds bring back any other
+/// that could still improve on the MIP's answer.
+const MIP_SCREEN: f64 = 1e-4;
+
 /// Options per owner the greedy fallback packs from when the pool is incomplete.
 const FALLBACK_PER_OWNER: usize = 10;
 
@@ -67,6 +84,7 @@ const MIP_TUNING: Tuning = Tuning {
 };
 
 use super::columns::{ColumnKind, Pool, RowKey};
+use super::lp::RestrictedLp;
 use super::model;
 use super::{MatchConfig, Strategy};
 
@@ -187,19 +205,20 @@ fn initial(pool: &Pool, units: usize, per_owner: usize, forced: &[usize]) -> Vec
         }
         for c in range {
             let kind = pool.kind(c);
-            // Every column of a split group starts in the model. Priced in
-            // a few at a time, its member columns tail off for dozens of
-            // rounds (the rows linking them to the places they open are
-            // degenerate): on the 500-child benchmark 51 LP rounds and 39 s,
-            // against 5 rounds and 20 s with them all from the start.
+            // A split group's first-cluster column always; its place- and
+            // constellation-used columns only as companions of its
+            // member columns, which come, like every other owner's, by
+            // the `per_owner` cheapest.
             let always = matches!(
                 kind,
-                ColumnKind::Spread { .. }
-                    | ColumnKind::SplitFirst { .. }
-                    | ColumnKind::SplitPlace { .. }
-                    | ColumnKind::SplitConstellation { .. }
-                    | ColumnKind::SplitMember { .. }
+                ColumnKind::Spread { .. } | ColumnKind::SplitFirst { .. }
             );
+            if matches!(
+                kind,
+                ColumnKind::SplitPlace { .. } | ColumnKind::SplitConstellation { .. }
+            ) {
+                continue;
+            }
             let owner = pool.owner(c);
             if forced.contains(&c) || always || taken[owner] < per_owner {
                 taken[owner] += 1;
@@ -275,32 +294,93 @@ fn price(
     (bound, picked.into_iter().map(|(_, c)| c).collect())
 }
 
-/// Moves the reduced cost of each place-used column `o_gj` of the model
-/// onto the member-used rows `a_ij − o_gj ≤ 0` whose member column `a_ij`
-/// is not in the model, in equal shares, so that pricing charges a member
-/// column for the place it would open.
+/// Sets the duals of the member-used rows `a_ij − o_gj ≤ 0` whose member
+/// column `a_ij` is not in the model, which the restricted LP leaves free,
+/// so as to charge a member column for the place it would open.
+///
+/// For each place-used column `o_gj`, its reduced cost `r_o` (when
+/// positive) is a budget moved onto those rows, lowering `o_gj`'s reduced
+/// cost and raising the absent members' by as much, member by member,
+/// least negative first, each just enough to bring its reduced cost `r_i`
+/// to 0, until the budget runs out; members with `r_i ≥ 0` get nothing, and
+/// what is left stays on `o_gj`. Among all such moves this one gives the
+/// largest Lagrangian bound `L` (module doc, step 3: each unit moved from
+/// `o_gj` to a member with `r_i < 0` raises `L` by one, any other move
+/// raises nothing), and it keeps on `o_gj` all it can, which the joint
+/// reduced cost of a member column ([`joint_reduced_cost`]) counts in full.
 ///
 /// The duals stay optimal for the restricted LP: such a row is touched in
-/// the model only by `o_gj` (coefficient −1), so lowering its dual by `s`
-/// lowers `o_gj`'s reduced cost by `s` (kept ≥ 0, dual feasible); and a
+/// the model only by `o_gj` (coefficient −1), if at all, so its dual moves
+/// only `o_gj`'s reduced cost, which stays ≥ 0 (dual feasible); and a
 /// column with a positive reduced cost is at 0, so the row (`−o_gj ≤ 0`) is
 /// tight (complementary slackness). Without this, HiGHS reports 0 for those
 /// degenerate rows, every `a_ij` looks as if opening its place were free,
 /// and pricing brings in nearly every member column one round at a time.
 fn share_place_costs(pool: &Pool, in_model: &[bool], pi: &mut [f64]) {
-    let absent =
-        |l: &&super::columns::MemberLink| in_model[l.place_column] && !in_model[l.member_column];
-    let mut shares: HashMap<usize, usize> = HashMap::new();
-    for link in pool.member_links().iter().filter(absent) {
-        *shares.entry(link.place_column).or_default() += 1;
+    let mut absent: HashMap<usize, Vec<(f64, usize)>> = HashMap::new();
+    for link in pool
+        .member_links()
+        .iter()
+        .filter(|l| !in_model[l.member_column])
+    {
+        let r = pool.reduced_cost(link.member_column, pi);
+        if r < 0.0 {
+            absent
+                .entry(link.place_column)
+                .or_default()
+                .push((r, link.row));
+        }
     }
-    let share: HashMap<usize, f64> = shares
-        .into_iter()
-        .map(|(o, n)| (o, pool.reduced_cost(o, pi).max(0.0) / n as f64))
-        .collect();
-    for link in pool.member_links().iter().filter(absent) {
-        pi[link.row] -= share[&link.place_column];
+    let mut places: Vec<(usize, Vec<(f64, usize)>)> = absent.into_iter().collect();
+    places.sort_by_key(|(o, _)| *o);
+    for (o, mut members) in places {
+        let mut budget = pool.reduced_cost(o, pi).max(0.0);
+        members.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        for (r, row) in members {
+            if budget <= 0.0 {
+                break;
+            }
+            let s = (-r).min(budget);
+            pi[row] -= s;
+            budget -= s;
+        }
     }
+}
+
+/// The least a solution using column `c` (reduced cost `rc` under `pi`)
+/// pays above `L`: `rc` plus the positive reduced costs of its companions,
+/// which every such solution also uses (a split member's place-used and
+/// constellation-used columns, by the member-used and member-in-constellation
+/// rows). Valid because `cost(x) ≥ L + Σ_{x_e = 1, rc_e ≥ 0} rc_e` for every
+/// feasible `x` (module doc, step 3).
+fn joint_reduced_cost(pool: &Pool, c: usize, rc: f64, pi: &[f64]) -> f64 {
+    rc + pool
+        .companions(c)
+        .map(|d| pool.reduced_cost(d, pi).max(0.0))
+        .sum::<f64>()
+}
+
+/// The first MIP's columns: every column of the pool whose joint reduced
+/// cost under `pi` is below `below`, the forced ones, and their companions.
+/// Marks exactly them in `in_model`.
+fn screened(
+    pool: &Pool,
+    units: usize,
+    pi: &[f64],
+    forced: &[usize],
+    below: f64,
+    in_model: &mut [bool],
+) -> Vec<usize> {
+    let mut kept = Vec::new();
+    for u in 0..units {
+        pool.for_each_reduced_cost(u, pi, |c, rc| {
+            if forced.contains(&c) || joint_reduced_cost(pool, c, rc, pi) < below {
+                kept.push(c);
+            }
+        });
+    }
+    in_model.iter_mut().for_each(|m| *m = false);
+    with_companions(pool, kept, in_model)
 }
 
 /// The left-out columns after a MIP: the least reduced cost among them, and
@@ -320,6 +400,7 @@ fn left_out(
             if in_model[c] {
                 return;
             }
+            let rc = joint_reduced_cost(pool, c, rc, pi);
             least = least.min(rc);
             if rc < threshold {
                 if let Some(m) = &mut missing {
@@ -404,32 +485,38 @@ pub fn solve(
     let mut lower = f64::NEG_INFINITY;
     if matches!(config.strategy, Strategy::Pricing { .. }) {
         let pricing_deadline = pricing_deadline(config, started);
+        // The LP stays in HiGHS between rounds, which only add columns.
+        let mut restricted: Option<RestrictedLp> = None;
+        let mut added: Vec<usize> = Vec::new();
         loop {
             if pricing_deadline.expired() {
                 break;
             }
             let t = Instant::now();
-            let built = model::build(pool, &active, false, forced);
+            let lp_model = match &mut restricted {
+                Some(lp) => {
+                    lp.add(pool, &added, forced)?;
+                    lp
+                }
+                None => restricted.insert(RestrictedLp::new(pool, &active, forced)),
+            };
             out.build += t.elapsed();
             if pricing_deadline.expired() {
                 break;
             }
-            let lp = match solver::run(
-                built.problem,
-                Call {
-                    options: &config.solve,
-                    seconds_left: pricing_deadline.seconds_left(),
-                    mip_abs_gap: None,
-                    start: None,
-                    // Pricing needs only duals (its bound holds for any):
-                    // an LP that HiGHS cannot clean up to proven optimality
-                    // still prices.
-                    tuning: Tuning {
-                        accept_unknown_lp: true,
-                        ..Tuning::default()
-                    },
+            let lp = match lp_model.solve(Call {
+                options: &config.solve,
+                seconds_left: pricing_deadline.seconds_left(),
+                mip_abs_gap: None,
+                start: None,
+                // Pricing needs only duals (its bound holds for any):
+                // an LP that HiGHS cannot clean up to proven optimality
+                // still prices.
+                tuning: Tuning {
+                    accept_unknown_lp: true,
+                    ..Tuning::default()
                 },
-            ) {
+            }) {
                 Ok(lp) => lp,
                 // Out of pricing time before the LP found a point: keep the last duals.
                 Err(SolverError::NoSolution(_)) if config.solve.time_limit.is_some() => break,
@@ -437,8 +524,8 @@ pub fn solve(
             };
             out.solve += lp.elapsed;
             out.lp_rounds += 1;
-            set_duals(pool, &built.rows, &lp.row_duals, &mut pi);
-            // Capacity rows are not among those `share_place_costs` moves.
+            set_duals(pool, lp_model.rows(), &lp.row_duals, &mut pi);
+            // Capacity rows are not among those `share_place_costs` sets.
             share_place_costs(pool, &in_model, &mut pi);
             // Tight on purpose: a left-out column with a slightly negative
             // reduced cost is not added but counts in full against L.
@@ -449,7 +536,8 @@ pub fn solve(
             if best.is_empty() || pricing_deadline.expired() {
                 break;
             }
-            active.extend(with_companions(pool, best, &mut in_model));
+            added = with_companions(pool, best, &mut in_model);
+            active.extend_from_slice(&added);
         }
     }
     // The full model's LP relaxation once, for its capacity duals only.
@@ -489,6 +577,17 @@ pub fn solve(
     out.bound = out.lp_bound;
 
     // Phase 2: restricted MIP, completed until the certificate holds.
+    if matches!(config.strategy, Strategy::Pricing { .. }) && lower.is_finite() {
+        let below = MIP_SCREEN * (lower + constant).abs().max(1.0);
+        let first = screened(pool, units, &pi, forced, below, &mut in_model);
+        // An empty MIP is not handed to HiGHS: keep the LP's columns then.
+        if first.is_empty() {
+            in_model.iter_mut().for_each(|m| *m = false);
+            active.iter().for_each(|&c| in_model[c] = true);
+        } else {
+            active = first;
+        }
+    }
     let abs_gap =
         config.solve.mip_rel_gap.max(0.0) * true_lower_bound.max(lower + constant).max(1.0);
     let start_values = greedy_start(pool, &active, forced);
