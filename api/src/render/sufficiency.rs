@@ -131,7 +131,21 @@ fn value_section(r: &SufficiencyReport, o: &mut String) {
     let months = r.result.scenarios.first().map_or(0, |s| s.months);
     let _ = writeln!(
         o,
-        "\nValue of one more place over {months} months, by authority, provider kind and approval range (£, median (P10–P90) across draws; first {VALUE_ROWS} a scenario; re-solved: --check-value-of-place, each month's matching solved again with one more place at the class's best place; months differing: re-solved and dual more than £1 a week apart)"
+        "\nValue of one more place over {months} months, by authority, provider kind and approval range (£, median (P10–P90) across draws; first {VALUE_ROWS} a scenario)"
+    );
+    let checked = r
+        .result
+        .scenarios
+        .iter()
+        .any(|s| s.value_of_place.iter().any(|v| v.check.is_some()));
+    let _ = writeln!(
+        o,
+        "{}",
+        if checked {
+            "re-solved: each month's matching solved again with one more place at the class's best place; months differing: more than £1 a week from the dual"
+        } else {
+            "re-solved: with --check-value-of-place N"
+        }
     );
     write_grid(&grid, o);
 }
