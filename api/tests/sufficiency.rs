@@ -21,6 +21,15 @@ fn report(
     scenarios: &Path,
     draws: u32,
 ) -> Result<api::service::sufficiency::SufficiencyReport, ApiError> {
+    report_checked(scenarios, draws, 6, 0)
+}
+
+fn report_checked(
+    scenarios: &Path,
+    draws: u32,
+    months: u32,
+    check_value_of_place: u32,
+) -> Result<api::service::sufficiency::SufficiencyReport, ApiError> {
     let root = repo();
     let (stock, _, _) = read_raw(&root.join("data/demo/south_coast.json"))?;
     let demand = demand_from_ssda903(
@@ -30,10 +39,10 @@ fn report(
     )?;
     let sources = load_scenarios(scenarios)?;
     let request = SufficiencyRequest {
-        months: 6,
+        months,
         draws,
         seed: 11,
-        check_value_of_place: 0,
+        check_value_of_place,
     };
     run(stock, demand, &sources, &request, &|_, _| {})
 }
@@ -97,6 +106,34 @@ fn every_committed_scenario_runs_on_the_demo_region_and_renders() {
 
 fn write(dir: &Path, name: &str, text: &str) {
     std::fs::write(dir.join(name), text).expect("write");
+}
+
+#[test]
+fn the_value_of_one_more_place_is_checked_by_re_solving_each_month() {
+    let r = report_checked(&repo().join("data/scenarios/base.toml"), 2, 4, 2).expect("runs");
+    let values = &r.result.scenarios[0].value_of_place;
+    assert!(values.len() > 2);
+    for v in &values[..2] {
+        let c = v.check.as_ref().expect("checked");
+        // Months the class had a place in the matching, both draws.
+        assert!(c.months > 0 && c.months <= 2 * 4, "{c:?}");
+        assert!(c.months_differing <= c.months);
+        // The integer re-solve is close to the dual on the demo stock.
+        assert!(
+            (c.resolved.mean - v.value.mean).abs() <= 0.5 * v.value.mean.abs() + 100.0,
+            "{v:?}"
+        );
+    }
+    assert!(values[2].check.is_none());
+    let csv = sufficiency::csv(&r).expect("csv");
+    assert_eq!(csv.matches(",value_of_place_resolved.").count(), 2 * 4);
+    let table = sufficiency::table(&r);
+    assert!(table.contains("re-solved (same months)"));
+    let c = values[0].check.as_ref().expect("checked");
+    assert!(table.contains(&format!("{} of {}", c.months_differing, c.months)));
+    let json = serde_json::to_value(&r).expect("json");
+    let check = &json["result"]["scenarios"][0]["value_of_place"][0]["check"];
+    assert!(check["resolved"]["p50"].is_number() && check["months_differing"].is_number());
 }
 
 #[test]

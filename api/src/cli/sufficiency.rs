@@ -56,9 +56,9 @@ pub struct SufficiencyArgs {
     #[arg(long, value_name = "S", default_value_t = 2026)]
     pub seed: u64,
     /// Check the value of one more place of each scenario's first N
-    /// classes (authority, provider kind, approval range) by re-running
-    /// every draw with one more place there (0 to 20; each class costs as
-    /// much again as the scenario's draws).
+    /// classes (authority, provider kind, approval range): every month's
+    /// matching solved again with one more free place at the class's best
+    /// place (0 to 20; the draws run twice, plus one solve a month per class).
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub check_value_of_place: u32,
     /// Output format.
@@ -105,7 +105,7 @@ pub fn run(a: &SufficiencyArgs, out: &mut dyn Write) -> Result<(), ApiError> {
         }
     };
     let total =
-        scenarios.len() as u64 * u64::from(a.draws) * (1 + u64::from(a.check_value_of_place));
+        scenarios.len() as u64 * u64::from(a.draws) * (1 + u64::from(a.check_value_of_place > 0));
     let bar = if std::io::stderr().is_terminal() {
         let bar = indicatif::ProgressBar::new(total);
         if let Ok(style) = indicatif::ProgressStyle::with_template(

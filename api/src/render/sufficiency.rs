@@ -15,8 +15,9 @@ use crate::service::sufficiency::SufficiencyReport;
 /// `p90` and `mean`. The value of one more place follows each scenario's
 /// months with `month` = `horizon` and `kpi` =
 /// `value_of_place.<GSS>.<kind>.<min>-<max>` (the dual estimate, £ over the
-/// horizon) and, for the classes checked, `value_of_place_realised.…` (the
-/// re-run's saving).
+/// horizon) and, for the classes checked, `value_of_place_resolved.…` (the
+/// months' matchings re-solved with one more place; the month counts are in
+/// the JSON and the table).
 pub fn csv(r: &SufficiencyReport) -> Result<String, ApiError> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let err = |e: csv::Error| ApiError::Internal(format!("CSV: {e}"));
@@ -41,7 +42,7 @@ pub fn csv(r: &SufficiencyReport) -> Result<String, ApiError> {
             let class = class_key(&v.class);
             let mut rows = vec![(format!("value_of_place.{class}"), v.value)];
             if let Some(c) = &v.check {
-                rows.push((format!("value_of_place_realised.{class}"), c.realised));
+                rows.push((format!("value_of_place_resolved.{class}"), c.resolved));
             }
             for (key, q) in rows {
                 for (name, x) in [
@@ -107,8 +108,8 @@ fn value_section(r: &SufficiencyReport, o: &mut String) {
         "kind".into(),
         "ages".into(),
         "value (dual estimate)".into(),
-        "realised (re-run)".into(),
-        "copy of".into(),
+        "re-solved (same months)".into(),
+        "months differing".into(),
     ]];
     for s in &r.result.scenarios {
         for v in s.value_of_place.iter().take(VALUE_ROWS) {
@@ -120,15 +121,31 @@ fn value_section(r: &SufficiencyReport, o: &mut String) {
                 cell(&v.value, Unit::Money),
                 v.check
                     .as_ref()
-                    .map_or("-".into(), |c| cell(&c.realised, Unit::Money)),
-                v.check.as_ref().map_or("-".into(), |c| c.copy_of.clone()),
+                    .map_or("-".into(), |c| cell(&c.resolved, Unit::Money)),
+                v.check.as_ref().map_or("-".into(), |c| {
+                    format!("{} of {}", c.months_differing, c.months)
+                }),
             ]);
         }
     }
     let months = r.result.scenarios.first().map_or(0, |s| s.months);
     let _ = writeln!(
         o,
-        "\nValue of one more place over {months} months, by authority, provider kind and approval range (£, median (P10–P90) across draws; first {VALUE_ROWS} a scenario; realised: --check-value-of-place)"
+        "\nValue of one more place over {months} months, by authority, provider kind and approval range (£, median (P10–P90) across draws; first {VALUE_ROWS} a scenario)"
+    );
+    let checked = r
+        .result
+        .scenarios
+        .iter()
+        .any(|s| s.value_of_place.iter().any(|v| v.check.is_some()));
+    let _ = writeln!(
+        o,
+        "{}",
+        if checked {
+            "re-solved: each month's matching solved again with one more place at the class's best place; months differing: more than £1 a week from the dual"
+        } else {
+            "re-solved: with --check-value-of-place N"
+        }
     );
     write_grid(&grid, o);
 }

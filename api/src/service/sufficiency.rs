@@ -25,9 +25,10 @@ pub struct SufficiencyRequest {
     pub draws: u32,
     /// Run seed: the same seed gives the same numbers.
     pub seed: u64,
-    /// Check the value of one more place of each scenario's first N classes
-    /// by re-running every draw with one more place there (0–20; each
-    /// class costs as much again as the scenario's draws).
+    /// Check the value of one more place of each scenario's first N classes:
+    /// every month's matching solved again with one more free place at the
+    /// class's best place (0–20; the draws run twice, plus one matching
+    /// solve a month per class).
     #[serde(default)]
     pub check_value_of_place: u32,
 }

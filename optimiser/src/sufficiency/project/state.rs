@@ -41,11 +41,6 @@ pub struct StockPlace {
     pub hub: bool,
     /// Takes new children (false once de-registered, withdrawn or closed).
     pub open: bool,
-    /// The one extra place of the value-of-a-place check
-    /// ([`super::value::extra_place`]): it draws no random number (so the
-    /// draw's other dice are those of the run without it) and is never
-    /// de-registered.
-    pub extra: bool,
 }
 
 impl StockPlace {
@@ -161,7 +156,6 @@ impl State {
                 constellation: c.constellation.clone(),
                 hub: c.hub,
                 open: true,
-                extra: false,
             });
         }
         for h in &input.stock.homes {
@@ -180,7 +174,6 @@ impl State {
                 constellation: None,
                 hub: false,
                 open: true,
-                extra: false,
             });
         }
         let mut children = Vec::new();

@@ -8,6 +8,7 @@ use rand_chacha::ChaCha8Rng;
 use super::demand::{entry_ages, leaves_at_18, AuthorityModel};
 use super::scenario::Scenario;
 use super::state::{distance_km, raw_carer, raw_child, raw_home, Placement, ProjChild, State};
+use super::value::{money_value, with_one_more_place, PlaceClass};
 use super::{ProjectionError, ProjectionInput};
 use crate::dataset::raw::{KeepTogether, PlacementKind, RawDataset, RawSchool, RawSiblingGroup};
 use crate::dataset::Dataset;
@@ -62,6 +63,30 @@ pub struct MonthFlows {
     /// was in this month's matching (stock index, £ a week; see
     /// [`super::value`]).
     pub place_values: Vec<(usize, f64)>,
+    /// The re-solves of this month's matching with one more free place,
+    /// one per class checked that had a place in the matching (see
+    /// [`super::value`], "The check"); they leave the draw unchanged.
+    pub value_checks: Vec<MonthValueCheck>,
+}
+
+/// One month's matching re-solved with one more free place at a class's
+/// best place (the place whose dual gave the class its value that month).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MonthValueCheck {
+    /// Index of the class in the list checked.
+    pub class: usize,
+    /// The place given one more free place (stock index).
+    pub place: usize,
+    /// Its dual, re-valued ([`super::value::money_value`]), £ a week.
+    pub dual: f64,
+    /// The change of the matching objective, objective without − objective
+    /// with, £ a week of the objective (≥ −`tolerance`: capacity only grew).
+    pub change: f64,
+    /// How far the re-solve's objective may lie above its optimum
+    /// (objective − proven bound, ≥ 0), £ a week of the objective.
+    pub tolerance: f64,
+    /// `change` re-valued like the dual, £ a week.
+    pub resolved: f64,
 }
 
 /// Where a child needing a place goes.
@@ -109,7 +134,9 @@ pub fn poisson(rng: &mut ChaCha8Rng, lambda: f64) -> u32 {
     n
 }
 
-/// Runs month `month` on `state`.
+/// Runs month `month` on `state`; the month's matching is also re-solved
+/// with one more free place at the best place of each class of `check`
+/// (without changing the month: see [`MonthFlows::value_checks`]).
 pub fn step(
     input: &ProjectionInput,
     models: &[AuthorityModel],
@@ -117,6 +144,7 @@ pub fn step(
     state: &mut State,
     rng: &mut Streams,
     month: u32,
+    check: &[PlaceClass],
 ) -> Result<MonthFlows, ProjectionError> {
     let mut flows = MonthFlows::default();
     let mut needing: Vec<(ProjChild, CareKind)> = Vec::new();
@@ -203,9 +231,29 @@ pub fn step(
         }
     }
     if !batch.is_empty() {
-        place_batch(input, scenario, state, batch, &mut flows)?;
+        place_batch(input, scenario, state, batch, check, &mut flows)?;
     }
     Ok(flows)
+}
+
+/// One month's matching solve; HiGHS occasionally answers "model status
+/// Unknown" on a restricted model of the column-generation strategy, and
+/// the same month is then solved again with every column (`true`: retried).
+fn solve_month(
+    data: &Dataset,
+    config: &MatchConfig,
+) -> Result<(matching::MatchSolution, bool), ProjectionError> {
+    match matching::solve(data, config) {
+        Ok(s) => Ok((s, false)),
+        Err(MatchError::Solver(_)) if config.strategy != Strategy::Full => {
+            let full = MatchConfig {
+                strategy: Strategy::Full,
+                ..config.clone()
+            };
+            Ok((matching::solve(data, &full)?, true))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Places `batch` by one matching solve; the children the stock cannot take
@@ -215,6 +263,7 @@ fn place_batch(
     scenario: &Scenario,
     state: &mut State,
     batch: Vec<(ProjChild, PlacementKind, CareKind)>,
+    check: &[PlaceClass],
     flows: &mut MonthFlows,
 ) -> Result<(), ProjectionError> {
     let mut group_size: BTreeMap<&str, usize> = BTreeMap::new();
@@ -266,6 +315,8 @@ fn place_batch(
             strict: None,
         })
         .collect();
+    // The check re-solves this very dataset with one place more.
+    let raw_for_check = (!check.is_empty()).then(|| raw.clone());
     let data = Dataset::try_from(raw).map_err(ProjectionError::Dataset)?;
     let config = MatchConfig {
         weights: scenario.weights(),
@@ -288,35 +339,58 @@ fn place_batch(
         capacity_duals: true,
         ..MatchConfig::default()
     };
-    // HiGHS occasionally answers "model status Unknown" on a restricted
-    // model of the column-generation strategy; the same month is then
-    // solved again with every column handed to HiGHS, and counted.
-    let solution = match matching::solve(&data, &config) {
-        Ok(s) => s,
-        Err(MatchError::Solver(_)) if config.strategy != Strategy::Full => {
-            flows.solver_retries += 1;
-            let full = MatchConfig {
-                strategy: Strategy::Full,
-                ..config
-            };
-            matching::solve(&data, &full)?
-        }
-        Err(e) => return Err(e.into()),
+    // Retried with every column on a solver failure, and counted.
+    let (solution, retried) = solve_month(&data, &config)?;
+    flows.solver_retries += usize::from(retried);
+    let w_unplaced = config.weights.unplaced;
+    let external_at = |j: usize| {
+        input.external_cost(if state.stock[j].provider.is_some() {
+            CareKind::AgencyFoster
+        } else {
+            CareKind::ChildrensHome
+        })
     };
     if let Some(duals) = &solution.capacity_duals {
-        let w_unplaced = config.weights.unplaced;
         for (pi, place) in data.places().iter().enumerate() {
             let (Some(&j), Some(&d)) = (stock_of.get(&place.id), duals.get(pi)) else {
                 continue;
             };
-            let external = input.external_cost(if state.stock[j].provider.is_some() {
-                CareKind::AgencyFoster
-            } else {
-                CareKind::ChildrensHome
-            });
             flows
                 .place_values
-                .push((j, super::value::money_value(d, w_unplaced, external)));
+                .push((j, money_value(d, w_unplaced, external_at(j))));
+        }
+    }
+    if let Some(raw) = raw_for_check {
+        // Each class's best place this month (largest value, the first in
+        // dataset order on a tie), as in `ValueTotals::add_month`.
+        let resolve = MatchConfig {
+            capacity_duals: false,
+            ..config.clone()
+        };
+        for (k, class) in check.iter().enumerate() {
+            let best = flows
+                .place_values
+                .iter()
+                .filter(|(j, _)| PlaceClass::of(&state.stock[*j]) == *class)
+                .fold(None::<(usize, f64)>, |b, &(j, v)| match b {
+                    Some((_, bv)) if bv >= v => b,
+                    _ => Some((j, v)),
+                });
+            let Some((j, dual)) = best else { continue };
+            let Some(plus) = with_one_more_place(&raw, &state.stock[j].id) else {
+                continue;
+            };
+            let data_plus = Dataset::try_from(plus).map_err(ProjectionError::Dataset)?;
+            let (with, _) = solve_month(&data_plus, &resolve)?;
+            let change = solution.objective - with.objective;
+            flows.value_checks.push(MonthValueCheck {
+                class: k,
+                place: j,
+                dual,
+                change,
+                tolerance: (with.objective - with.bound).max(0.0),
+                resolved: money_value(change, w_unplaced, external_at(j)),
+            });
         }
     }
     let reasons: HashMap<&str, UnplacedReason> = solution

@@ -45,7 +45,6 @@ pub fn change_stock(
             constellation: None,
             hub: false,
             open: true,
-            extra: false,
         });
     }
     for (ri, r) in scenario.recruit.iter().enumerate() {
@@ -94,7 +93,6 @@ pub fn change_stock(
                 constellation: None,
                 hub: false,
                 open: true,
-                extra: false,
             });
         }
     }
@@ -130,9 +128,6 @@ pub fn change_stock(
     // One uniform per household every month, whatever the scenario.
     for p in state.stock.iter_mut() {
         let Some(provider) = p.provider else { continue };
-        if p.extra {
-            continue;
-        }
         let u = rng.random::<f64>();
         if !p.open {
             continue;

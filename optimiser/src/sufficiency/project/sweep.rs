@@ -12,10 +12,12 @@ use serde::Serialize;
 use super::demand::{plain_projection, AuthorityModel};
 use super::kpi::{KpiKeys, Quantiles};
 use super::scenario::Scenario;
-use super::state::{State, StockPlace};
+use super::state::State;
 use super::step::{step, Streams};
 use super::validate::validate;
-use super::value::{extra_place, summarise, PlaceValue, ValueCheck, ValueTotals, WEEKS_PER_MONTH};
+use super::value::{
+    summarise, CheckTotals, ClassCheck, PlaceClass, PlaceValue, ValueCheck, ValueTotals,
+};
 use super::{ProjectionError, ProjectionInput};
 
 /// The figures of one month of a scenario: each key's quantiles across draws.
@@ -49,10 +51,11 @@ pub struct ScenarioResult {
 /// Options of a sweep beyond its scenarios, draws and seed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SweepOptions {
-    /// Re-run every draw of each scenario with one more place of each of
-    /// its first `check_value_of_place` classes by value
-    /// ([`super::value`]) and report the realised saving (0: no check; each
-    /// class checked costs as much again as the scenario's draws).
+    /// Check the value of one more place of each scenario's first
+    /// `check_value_of_place` classes by value: every month's matching
+    /// re-solved with one more free place at the class's best place
+    /// ([`super::value`], "The check"; 0: no check). Each scenario checked
+    /// runs its draws again, plus one matching solve a month per class.
     pub check_value_of_place: usize,
 }
 
@@ -80,7 +83,8 @@ pub fn draw_seed(seed: u64, draw: u32) -> u64 {
     z ^ (z >> 31)
 }
 
-fn streams(seed: u64) -> Streams {
+/// The three streams of a draw seeded `seed`.
+pub(super) fn streams(seed: u64) -> Streams {
     let stream = |n: u64| {
         let mut r = ChaCha8Rng::seed_from_u64(seed);
         r.set_stream(n);
@@ -110,29 +114,31 @@ pub fn run_draw(
     scenario: &Scenario,
     seed: u64,
 ) -> Result<Vec<Vec<f64>>, ProjectionError> {
-    Ok(run_draw_valued(input, models, keys, scenario, seed, None)?.0)
+    Ok(run_draw_valued(input, models, keys, scenario, seed, &[])?.0)
 }
 
-/// One draw of one scenario, with `extra` added to the stock at the start:
-/// the figures of each month (in `keys` order) and the draw's estimate of
-/// the value of one more place ([`super::value`]).
+/// One draw of one scenario: the figures of each month (in `keys` order),
+/// the draw's estimate of the value of one more place ([`super::value`])
+/// and the check of each class of `check` (each month's matching re-solved
+/// with one more place of the class; the draw itself is unchanged).
 pub fn run_draw_valued(
     input: &ProjectionInput,
     models: &[AuthorityModel],
     keys: &KpiKeys,
     scenario: &Scenario,
     seed: u64,
-    extra: Option<&StockPlace>,
-) -> Result<(Vec<Vec<f64>>, ValueTotals), ProjectionError> {
+    check: &[PlaceClass],
+) -> Result<(Vec<Vec<f64>>, ValueTotals, CheckTotals), ProjectionError> {
     let months = scenario.months.unwrap_or(input.months);
     let mut state = State::start(input);
-    state.stock.extend(extra.cloned());
     let mut rng = streams(seed);
     let mut out: Vec<Vec<f64>> = Vec::with_capacity(months as usize);
     let mut values = ValueTotals::default();
+    let mut checks = CheckTotals::new(check.len());
     for m in 1..=months {
-        let flows = step(input, models, scenario, &mut state, &mut rng, m)?;
+        let flows = step(input, models, scenario, &mut state, &mut rng, m, check)?;
         values.add_month(&state, &flows.place_values);
+        checks.add_month(&flows.value_checks);
         let v = keys.measure(
             &state,
             &flows,
@@ -142,7 +148,7 @@ pub fn run_draw_valued(
         );
         out.push(v);
     }
-    Ok((out, values))
+    Ok((out, values, checks))
 }
 
 /// Runs every scenario `draws` times in parallel on rayon's current pool
@@ -168,7 +174,7 @@ pub fn run_sweep(
 }
 
 /// [`run_sweep`] with [`SweepOptions`]; `progress` counts the check's
-/// re-runs too (each draw once per class checked).
+/// re-runs too (each draw of a scenario checked once more).
 pub fn run_sweep_with(
     input: &ProjectionInput,
     scenarios: &[Scenario],
@@ -185,12 +191,13 @@ pub fn run_sweep_with(
         .map(|a| a.authority.clone())
         .collect();
     let keys = KpiKeys::new(&gss);
-    let total = scenarios.len() * draws as usize * (1 + options.check_value_of_place);
+    let checking = options.check_value_of_place > 0;
+    let mut total = scenarios.len() * draws as usize * (1 + usize::from(checking));
     let done = AtomicUsize::new(0);
     let jobs: Vec<(usize, u32)> = (0..scenarios.len())
         .flat_map(|s| (0..draws).map(move |d| (s, d)))
         .collect();
-    let results: Vec<(Vec<Vec<f64>>, ValueTotals)> = jobs
+    let results: Vec<(Vec<Vec<f64>>, ValueTotals, CheckTotals)> = jobs
         .par_iter()
         .map(|&(s, d)| {
             let r = run_draw_valued(
@@ -199,68 +206,65 @@ pub fn run_sweep_with(
                 &keys,
                 &scenarios[s],
                 draw_seed(seed, d),
-                None,
+                &[],
             );
             progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
             r
         })
         .collect::<Result<_, _>>()?;
-    // The value of one more place, and its check by re-runs.
     let mut values: Vec<Vec<PlaceValue>> = (0..scenarios.len())
         .map(|s| {
             let runs = &results[s * draws as usize..(s + 1) * draws as usize];
             summarise(&runs.iter().map(|r| r.1.clone()).collect::<Vec<_>>())
         })
         .collect();
-    let start = State::start(input);
-    let checks: Vec<(usize, usize, StockPlace)> = values
+    // The check: every draw of a scenario with classes to check runs again
+    // (the same months), each month's matching re-solved with one more
+    // place of each of its first classes beside it.
+    let classes: Vec<Vec<PlaceClass>> = values
         .iter()
-        .enumerate()
-        .flat_map(|(s, v)| {
+        .map(|v| {
             v.iter()
-                .enumerate()
                 .take(options.check_value_of_place)
-                .filter_map(|(k, pv)| extra_place(&start, &pv.class).map(|p| (s, k, p)))
-                .collect::<Vec<_>>()
+                .map(|pv| pv.class.clone())
+                .collect()
         })
         .collect();
-    let check_jobs: Vec<(usize, u32)> = (0..checks.len())
-        .flat_map(|c| (0..draws).map(move |d| (c, d)))
+    let check_jobs: Vec<(usize, u32)> = (0..scenarios.len())
+        .filter(|&s| !classes[s].is_empty())
+        .flat_map(|s| (0..draws).map(move |d| (s, d)))
         .collect();
-    let weekly = keys.index("weekly_cost");
-    let rerun: Vec<f64> = check_jobs
+    if checking {
+        total = jobs.len() + check_jobs.len();
+    }
+    let checked: Vec<CheckTotals> = check_jobs
         .par_iter()
-        .map(|&(c, d)| {
-            let (s, _, extra) = &checks[c];
+        .map(|&(s, d)| {
             let r = run_draw_valued(
                 input,
                 &models,
                 &keys,
-                &scenarios[*s],
+                &scenarios[s],
                 draw_seed(seed, d),
-                Some(extra),
+                &classes[s],
             );
             progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
-            let (with, _) = r?;
-            let (without, _) = &results[*s * draws as usize + d as usize];
-            Ok(weekly.map_or(0.0, |w| {
-                without
-                    .iter()
-                    .zip(&with)
-                    .map(|(a, b)| (a[w] - b[w]) * WEEKS_PER_MONTH)
-                    .sum()
-            }))
+            Ok(r?.2)
         })
         .collect::<Result<_, ProjectionError>>()?;
-    for (c, (s, k, extra)) in checks.iter().enumerate() {
-        let mut realised = rerun[c * draws as usize..(c + 1) * draws as usize].to_vec();
-        if let Some(v) = values[*s].get_mut(*k) {
-            v.check = Some(ValueCheck {
-                copy_of: extra.id.strip_suffix("+1").unwrap_or(&extra.id).to_string(),
-                realised: Quantiles::of(&mut realised),
-            });
+    for (n, (s, v)) in values
+        .iter_mut()
+        .enumerate()
+        .filter(|(s, _)| !classes[*s].is_empty())
+        .enumerate()
+    {
+        let runs = &checked[n * draws as usize..(n + 1) * draws as usize];
+        for (k, pv) in v.iter_mut().take(classes[s].len()).enumerate() {
+            let per_draw: Vec<ClassCheck> = runs.iter().map(|r| r.0[k]).collect();
+            pv.check = Some(ValueCheck::of(&per_draw));
         }
     }
+    let start = State::start(input);
     let cohorts: Vec<_> = input.authorities.iter().map(|a| &a.cohort).collect();
     let free = |foster: bool| {
         start

@@ -190,9 +190,23 @@ fn same_seed_same_numbers_at_one_and_two_threads() {
             .num_threads(threads)
             .build()
             .expect("pool")
-            .install(|| sweep(&input, &scenarios, 6))
+            .install(|| {
+                run_sweep_with(
+                    &input,
+                    &scenarios,
+                    6,
+                    2026,
+                    SweepOptions {
+                        check_value_of_place: 2,
+                    },
+                    &|_, _| {},
+                )
+                .expect("sweep runs")
+            })
     };
     let one = run(1);
+    // The value of one more place and its check too.
+    assert!(one.scenarios[0].value_of_place[0].check.is_some());
     assert_eq!(one, run(2));
     assert_eq!(one, run(2));
     // And a different seed gives different numbers.
@@ -484,23 +498,95 @@ fn every_problem_in_the_scenarios_is_reported_at_once() {
     );
 }
 
-#[test]
-fn the_value_of_one_more_place_is_its_dual_and_the_rerun_realises_it() {
-    // Two children alike (same age, same anchor) both needing a foster
-    // place in month 1 (move hazard 50 a month, no exits, no entrants), one
-    // free place at £600 at their anchor: one goes out of area at £820.
-    // The capacity dual is unique, w_unplaced − 600, so one more place is
-    // worth 820 − 600 a week, and the re-run with a copy of the place
-    // saves exactly that.
+/// Two children alike (age 100 months, anchored at the carers, need N1)
+/// both needing a foster place in month 1 (move hazard 50 a month, no
+/// exits, no entrants); one month.
+fn two_children_one_place(carers: Vec<RawCarer>) -> ProjectionInput {
     let mut c = cohort(2);
-    let at_carer = loc(50.82, -1.08);
     for ch in &mut c.children {
         ch.age_months = 100;
-        ch.anchor = Some(at_carer);
+        ch.anchor = Some(loc(50.82, -1.08));
         ch.need = Need::N1;
     }
+    let mut input = input(carers, Vec::new(), rates(0.0, 0.0, 50.0), c);
+    input.months = 1;
+    input
+}
+
+#[test]
+fn the_value_of_one_more_place_is_its_dual_and_the_re_solve_finds_it_exactly() {
+    // One free place at £600 at the children's anchor (F0, ages 0–17): one
+    // child goes out of area at £820. The capacity dual is unique,
+    // w_unplaced − 600, so one more place is worth 820 − 600 a week; the
+    // month re-solved with one more place at F0 places both children, and
+    // the objective falls by w_unplaced − 600: the same £220 a week. A
+    // second class (F1, ages 0–4: the children are 8) has a free place the
+    // children cannot use: its dual is 0 and so is its re-solve. A check
+    // wired to the wrong class's place swaps the two.
+    let mut young = carer("F1", 1, 0);
+    young.max_age = 4;
+    let input = two_children_one_place(vec![carer("F0", 1, 0), young]);
+    let r = run_sweep_with(
+        &input,
+        &[Scenario::base()],
+        2,
+        2026,
+        SweepOptions {
+            check_value_of_place: 2,
+        },
+        &|_, _| {},
+    )
+    .expect("sweep runs");
+    assert_eq!(at(&r, 0, 1, "gap").p50, 1.0);
+    let values = &r.scenarios[0].value_of_place;
+    assert_eq!(values.len(), 2);
+    let class = PlaceClass {
+        authority: E1.into(),
+        kind: CareKind::InHouseFoster,
+        min_age: 0,
+        max_age: 17,
+    };
+    assert_eq!(values[0].class, class);
+    assert_eq!(
+        values[1].class,
+        PlaceClass {
+            max_age: 4,
+            ..class
+        }
+    );
+    let expected = (820.0 - 600.0) * value::WEEKS_PER_MONTH;
+    let v = &values[0];
+    assert!((v.value.p50 - expected).abs() < 0.005, "{:?}", v.value);
+    let check = v.check.as_ref().expect("checked");
+    for x in [check.resolved.p10, check.resolved.p50, check.resolved.p90] {
+        assert!(
+            (x - v.value.p50).abs() < 0.005,
+            "{check:?} vs {:?}",
+            v.value
+        );
+    }
+    // One month re-solved in each of the two draws, none differing.
+    assert_eq!((check.months, check.months_differing), (2, 0));
+    let useless = values[1].check.as_ref().expect("checked");
+    assert_eq!(values[1].value.p90, 0.0);
+    assert!(useless.resolved.p90.abs() < 0.005, "{useless:?}");
+    assert!(useless.resolved.p10.abs() < 0.005, "{useless:?}");
+    assert_eq!((useless.months, useless.months_differing), (2, 0));
+}
+
+#[test]
+fn with_nothing_more_to_place_one_more_place_is_worth_nothing_both_ways() {
+    // One child needs a place; two carers of the class, alike, each with
+    // one free place (two approved, one occupied). The place the child
+    // does not take has slack, so the dual of each place is 0 (unique: the
+    // child's row dual is £600 either way), and one more place (one fewer
+    // occupied) saves nothing either.
+    let mut c = cohort(1);
+    c.children[0].age_months = 100;
+    c.children[0].anchor = Some(loc(50.82, -1.08));
+    c.children[0].need = Need::N1;
     let mut input = input(
-        vec![carer("F0", 1, 0)],
+        vec![carer("F0", 2, 1), carer("F1", 2, 1)],
         Vec::new(),
         rates(0.0, 0.0, 50.0),
         c,
@@ -509,7 +595,7 @@ fn the_value_of_one_more_place_is_its_dual_and_the_rerun_realises_it() {
     let r = run_sweep_with(
         &input,
         &[Scenario::base()],
-        2,
+        1,
         2026,
         SweepOptions {
             check_value_of_place: 1,
@@ -517,24 +603,120 @@ fn the_value_of_one_more_place_is_its_dual_and_the_rerun_realises_it() {
         &|_, _| {},
     )
     .expect("sweep runs");
-    assert_eq!(at(&r, 0, 1, "gap").p50, 1.0);
-    let values = &r.scenarios[0].value_of_place;
-    assert_eq!(values.len(), 1);
-    let v = &values[0];
-    assert_eq!(
-        v.class,
-        PlaceClass {
-            authority: E1.into(),
-            kind: CareKind::InHouseFoster,
-            min_age: 0,
-            max_age: 17,
-        }
-    );
-    let weeks = value::WEEKS_PER_MONTH;
-    let expected = (820.0 - 600.0) * weeks;
-    assert!((v.value.p50 - expected).abs() < 1e-6, "{:?}", v.value);
+    let v = &r.scenarios[0].value_of_place[0];
     let check = v.check.as_ref().expect("checked");
-    assert_eq!(check.copy_of, "F0");
-    assert!((check.realised.p50 - expected).abs() < 1e-6, "{check:?}");
-    assert!((check.realised.p10 - expected).abs() < 1e-6, "{check:?}");
+    assert!(v.value.p50.abs() < 0.005 && check.resolved.p50.abs() < 0.005);
+    assert_eq!((check.months, check.months_differing), (1, 0));
+}
+
+/// A stock that fills: carers of three approval ranges and costs, one
+/// home, entrants every month.
+fn contended() -> ProjectionInput {
+    let carers = (0..12)
+        .map(|i| {
+            let mut c = carer(&format!("F{i}"), 1, 0);
+            (c.min_age, c.max_age) = [(0, 17), (0, 10), (11, 17)][i % 3];
+            c.weekly_cost = 450.0 + 40.0 * i as f64;
+            c.location = loc(50.78 + 0.01 * i as f64, -1.12 + 0.005 * i as f64);
+            if i % 4 == 3 {
+                c.skills.clear();
+            }
+            c
+        })
+        .collect();
+    let mut input = input(
+        carers,
+        vec![home("H1", 2)],
+        rates(8.0, 0.03, 0.08),
+        cohort(30),
+    );
+    input.months = 6;
+    input
+}
+
+#[test]
+fn the_re_solves_never_raise_the_objective_and_use_the_class_s_best_place() {
+    let input = contended();
+    let models = sweep::models(&input);
+    let keys = KpiKeys::new(&[E1.to_string()]);
+    let scenario = Scenario::base();
+    let mut re_solved = 0;
+    let mut placed_more = 0;
+    for seed in [1, 2, 3, 4] {
+        // The classes of the draw's estimate, largest first.
+        let (plain, values, _) =
+            run_draw_valued(&input, &models, &keys, &scenario, seed, &[]).expect("runs");
+        let classes: Vec<PlaceClass> = value::summarise(&[values.clone()])
+            .into_iter()
+            .map(|v| v.class)
+            .take(3)
+            .collect();
+        assert!(classes.len() >= 2, "seed {seed}: {classes:?}");
+        // The checked run is the same draw, month by month.
+        let (figures, again, _) =
+            run_draw_valued(&input, &models, &keys, &scenario, seed, &classes).expect("runs");
+        assert_eq!(figures, plain, "seed {seed}");
+        assert_eq!(again, values, "seed {seed}");
+        let mut state = state::State::start(&input);
+        let mut rng = sweep::streams(seed);
+        for m in 1..=input.months {
+            let flows = step::step(
+                &input, &models, &scenario, &mut state, &mut rng, m, &classes,
+            )
+            .expect("month runs");
+            for c in &flows.value_checks {
+                re_solved += 1;
+                assert!(
+                    c.change >= -c.tolerance - 1e-6,
+                    "seed {seed} month {m}: the objective rose by {} with one more place",
+                    -c.change
+                );
+                // At a place of the class, the best one by value.
+                assert_eq!(PlaceClass::of(&state.stock[c.place]), classes[c.class]);
+                let best = flows
+                    .place_values
+                    .iter()
+                    .filter(|(j, _)| PlaceClass::of(&state.stock[*j]) == classes[c.class])
+                    .map(|&(_, v)| v)
+                    .fold(f64::NEG_INFINITY, f64::max);
+                assert_eq!(c.dual, best);
+                if c.change >= 50_000.0 {
+                    placed_more += 1;
+                }
+            }
+            // Every class with a place in the month's matching was re-solved.
+            for (k, class) in classes.iter().enumerate() {
+                let in_lp = flows
+                    .place_values
+                    .iter()
+                    .any(|(j, _)| PlaceClass::of(&state.stock[*j]) == *class);
+                assert_eq!(in_lp, flows.value_checks.iter().any(|c| c.class == k));
+            }
+        }
+    }
+    // The case is contended enough to test something.
+    assert!(re_solved >= 20, "{re_solved} re-solves");
+    assert!(
+        placed_more > 0,
+        "no re-solve placed one more child ({re_solved} re-solves)"
+    );
+}
+
+#[test]
+fn one_more_place_is_one_more_free_place_there_only() {
+    let input = two_children_one_place(vec![carer("F0", 2, 1), carer("F1", 1, 0)]);
+    let mut raw = input.stock.clone();
+    raw.homes.push(home("H1", 2));
+    let free = |r: &RawDataset| -> Vec<u32> {
+        let d = crate::dataset::Dataset::try_from(r.clone()).expect("valid");
+        d.places().iter().map(|p| p.free_places()).collect()
+    };
+    assert_eq!(free(&raw), [1, 1, 2]);
+    let plus = |id| value::with_one_more_place(&raw, id).expect("found");
+    assert_eq!(free(&plus("F0")), [2, 1, 2]);
+    assert_eq!(plus("F0").carers[0].places, 2);
+    assert_eq!(free(&plus("F1")), [1, 2, 2]);
+    assert_eq!(plus("F1").carers[1].places, 2);
+    assert_eq!(free(&plus("H1")), [1, 1, 3]);
+    assert!(value::with_one_more_place(&raw, "F9").is_none());
 }
