@@ -62,6 +62,13 @@ pub struct MonthFlows {
     /// was in this month's matching (stock index, £ a week; see
     /// [`super::value`]).
     pub place_values: Vec<(usize, f64)>,
+    /// Wall time of this month's [`matching::solve`] calls (a retry
+    /// included), seconds: what [`super::sweep::time_draw`] reports as the
+    /// matching's share of a draw.
+    pub solve_seconds: f64,
+    /// Children and free places of this month's matching ((0, 0) when no
+    /// child needed a place in the stock).
+    pub solve_size: (usize, usize),
 }
 
 /// Where a child needing a place goes.
@@ -291,18 +298,22 @@ fn place_batch(
     // HiGHS occasionally answers "model status Unknown" on a restricted
     // model of the column-generation strategy; the same month is then
     // solved again with every column handed to HiGHS, and counted.
-    let solution = match matching::solve(&data, &config) {
-        Ok(s) => s,
+    flows.solve_size = (data.children().len(), data.places().len());
+    let started = std::time::Instant::now();
+    let solved = match matching::solve(&data, &config) {
+        Ok(s) => Ok(s),
         Err(MatchError::Solver(_)) if config.strategy != Strategy::Full => {
             flows.solver_retries += 1;
             let full = MatchConfig {
                 strategy: Strategy::Full,
                 ..config
             };
-            matching::solve(&data, &full)?
+            matching::solve(&data, &full)
         }
-        Err(e) => return Err(e.into()),
+        Err(e) => Err(e),
     };
+    flows.solve_seconds = started.elapsed().as_secs_f64();
+    let solution = solved?;
     if let Some(duals) = &solution.capacity_duals {
         let w_unplaced = config.weights.unplaced;
         for (pi, place) in data.places().iter().enumerate() {

@@ -538,3 +538,30 @@ fn the_value_of_one_more_place_is_its_dual_and_the_rerun_realises_it() {
     assert!((check.realised.p50 - expected).abs() < 1e-6, "{check:?}");
     assert!((check.realised.p10 - expected).abs() < 1e-6, "{check:?}");
 }
+
+#[test]
+fn a_timed_draw_is_the_same_draw_as_run_draw_and_its_solve_time_is_part_of_it() {
+    let input = small();
+    let models = sweep::models(&input);
+    let keys = KpiKeys::new(&[E1.to_string()]);
+    let base = Scenario::base();
+    let seed = sweep::draw_seed(2026, 3);
+    let kpis = run_draw(&input, &models, &keys, &base, seed).expect("runs");
+    let t = time_draw(&input, &models, &base, seed).expect("runs");
+    let total = |key: &str| -> f64 {
+        let k = keys.index(key).expect("key");
+        kpis.iter().map(|month| month[k]).sum()
+    };
+    assert_eq!(t.months, 12);
+    assert_eq!(t.children_at_start, 60);
+    assert_eq!(t.free_places_at_start, [20, 3]);
+    assert_eq!(t.placed_in_stock as f64, total("placed_in_stock"));
+    assert_eq!(t.gaps as f64, total("gap"));
+    assert!(t.placed_in_stock > 0 && t.gaps > 0, "{t:?}");
+    assert_eq!(t.matched_children, t.placed_in_stock + t.gaps);
+    assert!(t.largest_solve.0 > 0 && t.largest_solve.1 > 0);
+    assert!(
+        0.0 < t.solve_seconds && t.solve_seconds <= t.seconds,
+        "{t:?}"
+    );
+}
