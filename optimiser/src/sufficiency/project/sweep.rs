@@ -169,6 +169,9 @@ pub struct DrawTiming {
     pub gaps: usize,
     /// The largest month's matching: children × free places.
     pub largest_solve: (usize, usize),
+    /// Each month's matching: children, free places, seconds in
+    /// [`crate::matching::solve`].
+    pub solves: Vec<(usize, usize, f64)>,
 }
 
 /// One draw of `scenario` (seed `seed`, as draw `d` of a sweep uses
@@ -206,6 +209,8 @@ pub fn time_draw(
         out.matched_children += flows.solve_size.0;
         out.placed_in_stock += flows.placed_in_stock;
         out.gaps += flows.gaps.len();
+        out.solves
+            .push((flows.solve_size.0, flows.solve_size.1, flows.solve_seconds));
         let size = |s: (usize, usize)| s.0 * s.1;
         if size(flows.solve_size) > size(out.largest_solve) {
             out.largest_solve = flows.solve_size;
