@@ -1,12 +1,14 @@
 //! How one sufficiency draw grows with the cohort, with a stock that grows
-//! with it (figures in BENCHMARKS.md, "Sufficiency projection: scaling").
+//! with it (figures in BENCHMARKS.md, "Scaling with the cohort, and a
+//! national run").
 //!
 //! ```sh
 //! # One region of about COHORT children looked after: the authorities of
 //! # data/dfe/ nearest Portsmouth, added until their children reach COHORT.
 //! cargo run --example sufficiency_scale -- COHORT [DRAWS]
-//! # A national sample: N authorities spread over the GSS order of data/dfe/,
-//! # each projected alone with its own stock, and the extrapolation to England.
+//! # A national sample: N authorities spread over the GSS order of data/dfe/
+//! # (every authority when N is at least their number), each projected alone
+//! # with its own stock, and the extrapolation to England.
 //! cargo run --example sufficiency_scale -- --sample N [DRAWS]
 //! ```
 //!
@@ -37,8 +39,8 @@ use optimiser::sufficiency::project::{time_draw, validate, DrawTiming, Projectio
 const SEED: u64 = 2026;
 /// Portsmouth: the centre the region grows from.
 const CENTRE: &str = "E06000044";
-/// England's children looked after, 31 March 2025, and its authorities
-/// (issue 12's "national run").
+/// Children looked after in a national run (issue 12: about 82,000 in
+/// England's 151 authorities).
 const NATIONAL_CHILDREN: f64 = 82_000.0;
 
 /// An authority of the DfE tables with a centroid and a latest count.
