@@ -101,6 +101,16 @@ impl Region {
     }
 }
 
+/// Children looked after at the start in the demo region (the five demo
+/// SSDA903 extracts of `data/ssda903/demo/`), whose stock is
+/// `data/demo/south_coast.json`: [`DEMO_REGION_HOUSEHOLDS`] households and
+/// [`DEMO_REGION_HOMES`] homes (`scripts/regenerate_demo.sh`).
+pub const DEMO_REGION_CHILDREN: usize = 3_426;
+/// Foster households of the demo region's stock.
+pub const DEMO_REGION_HOUSEHOLDS: usize = 500;
+/// Children's homes of the demo region's stock.
+pub const DEMO_REGION_HOMES: usize = 50;
+
 /// What to generate.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GeneratorSpec {
@@ -142,6 +152,29 @@ impl GeneratorSpec {
             vacancy_share: 0.45,
             region: Region::south_coast(),
             practice: true,
+        }
+    }
+
+    /// A stock for a region of `looked_after` children looked after, at the
+    /// demo region's ratio: [`DEMO_REGION_HOUSEHOLDS`] foster households and
+    /// [`DEMO_REGION_HOMES`] children's homes per [`DEMO_REGION_CHILDREN`]
+    /// children looked after (rounded, at least one of each), the demo's
+    /// other proportions ([`GeneratorSpec::new`]) and no waiting children
+    /// (a sufficiency projection brings its own demand). For measuring how
+    /// a projection grows with the cohort while the stock grows with it.
+    pub fn stock_for(seed: u64, looked_after: usize, region: Region) -> Self {
+        let scaled = |per_demo: usize| {
+            ((looked_after as f64 * per_demo as f64 / DEMO_REGION_CHILDREN as f64).round() as usize)
+                .max(1)
+        };
+        GeneratorSpec {
+            region,
+            ..GeneratorSpec::new(
+                seed,
+                0,
+                scaled(DEMO_REGION_HOUSEHOLDS),
+                scaled(DEMO_REGION_HOMES),
+            )
         }
     }
 
@@ -850,5 +883,39 @@ pub fn carer_pool(seed: u64, households: usize, candidates: usize) -> RawDataset
         sibling_groups: vec![],
         incompatible: vec![],
         practice_weights: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stock_for_k_times_the_demo_cohort_has_k_times_its_households_and_homes() {
+        for (children, households, homes) in
+            [(3_426, 500, 50), (1_000, 146, 15), (16_000, 2_335, 234)]
+        {
+            let spec = GeneratorSpec::stock_for(7, children, Region::south_coast());
+            assert_eq!(
+                (spec.carers, spec.homes, spec.children),
+                (households, homes, 0)
+            );
+            assert!(spec.validate().is_ok());
+        }
+        // Never an empty stock.
+        let tiny = GeneratorSpec::stock_for(7, 1, Region::south_coast());
+        assert_eq!((tiny.carers, tiny.homes), (1, 1));
+        // It generates a valid dataset of that size, in the region's authorities.
+        let data = generate(&GeneratorSpec::stock_for(7, 1_000, Region::south_coast()))
+            .expect("a valid stock");
+        assert_eq!(data.children().len(), 0);
+        let raw = generate_raw(&GeneratorSpec::stock_for(7, 1_000, Region::south_coast()));
+        assert_eq!((raw.carers.len(), raw.homes.len()), (146, 15));
+        let gss: Vec<_> = Region::south_coast()
+            .authorities
+            .iter()
+            .map(|a| a.authority.id.clone())
+            .collect();
+        assert!(raw.carers.iter().all(|c| gss.contains(&c.authority)));
     }
 }

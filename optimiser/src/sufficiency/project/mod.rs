@@ -136,8 +136,8 @@ pub use scenario::{
     Scenario, Withdrawal,
 };
 pub use sweep::{
-    run_draw, run_draw_valued, run_sweep, run_sweep_with, MonthResult, ScenarioResult,
-    SweepOptions, SweepResult,
+    run_draw, run_draw_valued, run_sweep, run_sweep_with, time_draw, DrawTiming, MonthResult,
+    ScenarioResult, SweepOptions, SweepResult,
 };
 pub use validate::{validate, ScenarioProblem};
 pub use value::{PlaceClass, PlaceValue, ValueCheck};

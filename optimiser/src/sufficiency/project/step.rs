@@ -67,6 +67,13 @@ pub struct MonthFlows {
     /// one per class checked that had a place in the matching (see
     /// [`super::value`], "The check"); they leave the draw unchanged.
     pub value_checks: Vec<MonthValueCheck>,
+    /// Wall time of this month's [`matching::solve`] calls (a retry
+    /// included), seconds: what [`super::sweep::time_draw`] reports as the
+    /// matching's share of a draw.
+    pub solve_seconds: f64,
+    /// Children and free places of this month's matching ((0, 0) when no
+    /// child needed a place in the stock).
+    pub solve_size: (usize, usize),
 }
 
 /// One month's matching re-solved with one more free place at a class's
@@ -340,7 +347,11 @@ fn place_batch(
         ..MatchConfig::default()
     };
     // Retried with every column on a solver failure, and counted.
-    let (solution, retried) = solve_month(&data, &config)?;
+    flows.solve_size = (data.children().len(), data.places().len());
+    let started = std::time::Instant::now();
+    let solved = solve_month(&data, &config);
+    flows.solve_seconds = started.elapsed().as_secs_f64();
+    let (solution, retried) = solved?;
     flows.solver_retries += usize::from(retried);
     let w_unplaced = config.weights.unplaced;
     let external_at = |j: usize| {

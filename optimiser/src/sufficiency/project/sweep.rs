@@ -151,6 +151,81 @@ pub fn run_draw_valued(
     Ok((out, values, checks))
 }
 
+/// Where one draw's time went ([`time_draw`]): wall time, measured on the
+/// calling thread, so run it alone to read it as a draw's cost.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DrawTiming {
+    /// Months run.
+    pub months: u32,
+    /// Wall time of the whole draw (starting state included), seconds.
+    pub seconds: f64,
+    /// Wall time inside [`crate::matching::solve`], seconds (at most
+    /// `seconds`).
+    pub solve_seconds: f64,
+    /// Children looked after at the start.
+    pub children_at_start: usize,
+    /// Free foster places and free children's home beds at the start.
+    pub free_places_at_start: [u32; 2],
+    /// Children who needed a place in the stock, summed over the months
+    /// (each month's matching's children).
+    pub matched_children: usize,
+    /// Of those, children placed in the stock.
+    pub placed_in_stock: usize,
+    /// Of those, children the stock could not take (the gap).
+    pub gaps: usize,
+    /// The largest month's matching: children × free places.
+    pub largest_solve: (usize, usize),
+    /// Each month's matching: children, free places, seconds in
+    /// [`crate::matching::solve`].
+    pub solves: Vec<(usize, usize, f64)>,
+}
+
+/// One draw of `scenario` (seed `seed`, as draw `d` of a sweep uses
+/// [`draw_seed`]`(run seed, d)`), timed: the same months and random
+/// numbers as [`run_draw`] (without the KPIs), with the time inside the
+/// matching and the sizes of its monthly solves. For benchmarks
+/// (`examples/sufficiency_scale.rs`).
+pub fn time_draw(
+    input: &ProjectionInput,
+    models: &[AuthorityModel],
+    scenario: &Scenario,
+    seed: u64,
+) -> Result<DrawTiming, ProjectionError> {
+    let started = std::time::Instant::now();
+    let months = scenario.months.unwrap_or(input.months);
+    let mut state = State::start(input);
+    let free = |state: &State, foster: bool| {
+        state
+            .stock
+            .iter()
+            .filter(|p| p.provider.is_some() == foster)
+            .map(|p| p.free())
+            .sum::<u32>()
+    };
+    let mut out = DrawTiming {
+        months,
+        children_at_start: state.children.len(),
+        free_places_at_start: [free(&state, true), free(&state, false)],
+        ..DrawTiming::default()
+    };
+    let mut rng = streams(seed);
+    for m in 1..=months {
+        let flows = step(input, models, scenario, &mut state, &mut rng, m, &[])?;
+        out.solve_seconds += flows.solve_seconds;
+        out.matched_children += flows.solve_size.0;
+        out.placed_in_stock += flows.placed_in_stock;
+        out.gaps += flows.gaps.len();
+        out.solves
+            .push((flows.solve_size.0, flows.solve_size.1, flows.solve_seconds));
+        let size = |s: (usize, usize)| s.0 * s.1;
+        if size(flows.solve_size) > size(out.largest_solve) {
+            out.largest_solve = flows.solve_size;
+        }
+    }
+    out.seconds = started.elapsed().as_secs_f64();
+    Ok(out)
+}
+
 /// Runs every scenario `draws` times in parallel on rayon's current pool
 /// (install a pool to choose the threads) and summarises each month's
 /// figures as quantiles across draws. `progress(done, total)` is called

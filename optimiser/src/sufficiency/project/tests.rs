@@ -720,3 +720,30 @@ fn one_more_place_is_one_more_free_place_there_only() {
     assert_eq!(free(&plus("H1")), [1, 1, 3]);
     assert!(value::with_one_more_place(&raw, "F9").is_none());
 }
+
+#[test]
+fn a_timed_draw_is_the_same_draw_as_run_draw_and_its_solve_time_is_part_of_it() {
+    let input = small();
+    let models = sweep::models(&input);
+    let keys = KpiKeys::new(&[E1.to_string()]);
+    let base = Scenario::base();
+    let seed = sweep::draw_seed(2026, 3);
+    let kpis = run_draw(&input, &models, &keys, &base, seed).expect("runs");
+    let t = time_draw(&input, &models, &base, seed).expect("runs");
+    let total = |key: &str| -> f64 {
+        let k = keys.index(key).expect("key");
+        kpis.iter().map(|month| month[k]).sum()
+    };
+    assert_eq!(t.months, 12);
+    assert_eq!(t.children_at_start, 60);
+    assert_eq!(t.free_places_at_start, [20, 3]);
+    assert_eq!(t.placed_in_stock as f64, total("placed_in_stock"));
+    assert_eq!(t.gaps as f64, total("gap"));
+    assert!(t.placed_in_stock > 0 && t.gaps > 0, "{t:?}");
+    assert_eq!(t.matched_children, t.placed_in_stock + t.gaps);
+    assert!(t.largest_solve.0 > 0 && t.largest_solve.1 > 0);
+    assert!(
+        0.0 < t.solve_seconds && t.solve_seconds <= t.seconds,
+        "{t:?}"
+    );
+}
