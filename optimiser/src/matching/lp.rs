@@ -132,3 +132,94 @@ fn lower(forced: &[usize], c: usize) -> f64 {
 fn lost() -> SolverError {
     SolverError::Highs("the restricted LP was lost after a failed solve".into())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dataset::Dataset;
+    use crate::generator::{generate, GeneratorSpec};
+    use crate::geography::SpatialIndex;
+    use crate::matching::{build_pool, units, MatchConfig, PairTable};
+    use crate::solver::{Deadline, SolveOptions, Tuning};
+
+    fn call(options: &SolveOptions) -> Call<'_> {
+        Call {
+            options,
+            seconds_left: None,
+            mip_abs_gap: None,
+            start: None,
+            tuning: Tuning::default(),
+        }
+    }
+
+    /// The optimum of `model::build`'s LP (written with `good_lp`) over `active`.
+    fn good_lp_optimum(pool: &Pool, active: &[usize], options: &SolveOptions) -> f64 {
+        let built = super::super::model::build(pool, active, false, &[]);
+        solver::run(built.problem, call(options))
+            .expect("the LP solves")
+            .objective
+    }
+
+    /// Same LP optimum as the `good_lp` model, built at once and built in
+    /// two steps (the second re-solved from the first's basis), on datasets
+    /// with split groups, home rules and constellations.
+    #[test]
+    fn the_kept_lp_has_the_optimum_of_the_rebuilt_one() {
+        let options = SolveOptions::default();
+        let mut compared = 0;
+        for seed in 0..6 {
+            let data: Dataset = generate(&GeneratorSpec::new(seed, 60, 120, 15)).expect("valid");
+            let index = SpatialIndex::new(data.places().iter().map(|p| &p.location));
+            let config = MatchConfig::default();
+            let pairs = PairTable::enumerate(&data, &index, &config.weights, &Deadline::never())
+                .expect("enumerates");
+            let units = units(&data);
+            let pool = build_pool(&data, pairs, &units, &config.weights, &Deadline::never());
+            let all: Vec<usize> = (0..units.len())
+                .flat_map(|u| pool.unit_columns(u))
+                .collect();
+            // Every other column first (with companions, so that the
+            // restricted LP is a sub-model), then the rest.
+            let mut in_first = vec![false; pool.id_space()];
+            for &c in all.iter().step_by(2) {
+                in_first[c] = true;
+                pool.companions(c).for_each(|d| in_first[d] = true);
+            }
+            let first: Vec<usize> = all.iter().copied().filter(|&c| in_first[c]).collect();
+            let rest: Vec<usize> = all.iter().copied().filter(|&c| !in_first[c]).collect();
+            assert!(!rest.is_empty());
+
+            let mut kept = RestrictedLp::new(&pool, &first, &[]);
+            let z_first = kept.solve(call(&options)).expect("solves").objective;
+            let want_first = good_lp_optimum(&pool, &first, &options);
+            assert!(
+                (z_first - want_first).abs() <= 1e-6 * (1.0 + want_first.abs()),
+                "seed {seed}: {z_first} vs {want_first}"
+            );
+
+            kept.add(&pool, &rest, &[]).expect("adds");
+            let run = kept.solve(call(&options)).expect("solves");
+            let want = good_lp_optimum(&pool, &all, &options);
+            assert!(
+                (run.objective - want).abs() <= 1e-6 * (1.0 + want.abs()),
+                "seed {seed}: {} vs {want}",
+                run.objective
+            );
+            assert!(
+                run.objective <= z_first + 1e-6 * (1.0 + z_first.abs()),
+                "more columns never raise the LP"
+            );
+            // One dual per row of the kept model, each row a distinct pool row.
+            assert_eq!(run.row_duals.len(), kept.rows().len());
+            let mut rows = kept.rows().to_vec();
+            rows.sort_unstable();
+            rows.dedup();
+            assert_eq!(rows.len(), kept.rows().len());
+            compared += usize::from(z_first > run.objective + 1e-6);
+        }
+        assert!(
+            compared > 0,
+            "some second step improved the LP, so the added columns were used"
+        );
+    }
+}
