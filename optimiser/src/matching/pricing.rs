@@ -34,9 +34,9 @@
 //!    so a run stopped during pricing still has a valid `L`. It needs the
 //!    *whole* pool: with an incomplete pool (the deadline passed while it
 //!    was being enumerated) pricing does not run at all.
-//! 4. The first MIP holds every column of the pool (priced into the LP or
-//!    not) whose *joint* reduced cost `ρ_e` is below `10⁻⁴·|L|`, with the
-//!    forced columns and the companions: `ρ_e = rc_e` plus the positive
+//! 4. The first MIP holds the columns of the last LP whose *joint* reduced
+//!    cost `ρ_e` is below `10⁻⁴·|L|`, with the forced columns and the
+//!    companions: `ρ_e = rc_e` plus the positive
 //!    reduced costs of `e`'s companions, which every solution using a split
 //!    member's column also uses (its member-used and member-in-constellation
 //!    rows), so that such a solution costs at least `L + ρ_e`
@@ -360,25 +360,24 @@ fn joint_reduced_cost(pool: &Pool, c: usize, rc: f64, pi: &[f64]) -> f64 {
         .sum::<f64>()
 }
 
-/// The first MIP's columns: every column of the pool whose joint reduced
-/// cost under `pi` is below `below`, the forced ones, and their companions.
-/// Marks exactly them in `in_model`.
+/// The first MIP's columns: those of the last LP (`active`) whose joint
+/// reduced cost under `pi` is below `below`, the forced ones, and their
+/// companions. Marks exactly them in `in_model`.
 fn screened(
     pool: &Pool,
-    units: usize,
+    active: &[usize],
     pi: &[f64],
     forced: &[usize],
     below: f64,
     in_model: &mut [bool],
 ) -> Vec<usize> {
-    let mut kept = Vec::new();
-    for u in 0..units {
-        pool.for_each_reduced_cost(u, pi, |c, rc| {
-            if forced.contains(&c) || joint_reduced_cost(pool, c, rc, pi) < below {
-                kept.push(c);
-            }
-        });
-    }
+    let kept: Vec<usize> = active
+        .iter()
+        .copied()
+        .filter(|&c| {
+            forced.contains(&c) || joint_reduced_cost(pool, c, pool.reduced_cost(c, pi), pi) < below
+        })
+        .collect();
     in_model.iter_mut().for_each(|m| *m = false);
     with_companions(pool, kept, in_model)
 }
@@ -579,7 +578,7 @@ pub fn solve(
     // Phase 2: restricted MIP, completed until the certificate holds.
     if matches!(config.strategy, Strategy::Pricing { .. }) && lower.is_finite() {
         let below = MIP_SCREEN * (lower + constant).abs().max(1.0);
-        let first = screened(pool, units, &pi, forced, below, &mut in_model);
+        let first = screened(pool, &active, &pi, forced, below, &mut in_model);
         // An empty MIP is not handed to HiGHS: keep the LP's columns then.
         if first.is_empty() {
             in_model.iter_mut().for_each(|m| *m = false);
