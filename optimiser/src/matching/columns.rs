@@ -329,6 +329,9 @@ pub enum RowKey {
     /// A split group that no one cluster can hold uses two clusters once
     /// all its members are placed member by member.
     SplitTwoClusters(GroupIdx),
+    /// A split group of three or more with all its members placed member
+    /// by member in constellation K uses two of K's households.
+    SplitTwoHouseholds(GroupIdx, ConstellationIdx),
 }
 
 /// What a column decides.
@@ -433,6 +436,7 @@ struct SplitInfo {
     constellation_row: u32,
     member_constellation_row: u32,
     two_row: u32,
+    households_row: u32,
     place_column: u32,
     constellation_column: u32,
 }
@@ -743,6 +747,9 @@ impl Pool<'_> {
                     }
                     if s.two_row != NO_ROW {
                         f(s.two_row as usize, 1.0);
+                    }
+                    if s.households_row != NO_ROW {
+                        f(s.households_row as usize, 1.0);
                     }
                     self.for_each_home_row(child as usize, place as usize, &mut f);
                 }
@@ -1085,6 +1092,7 @@ fn split_columns(pool: &mut Pool, data: &Dataset, g: GroupIdx, w_u: f64) {
         .map(|(i, p)| (pool.pairs.place(p), i))
         .collect();
     places.sort_unstable();
+    let two_households = two_households_rows(pool, data, g, &places);
     let mut used: HashMap<usize, (u32, u32)> = HashMap::new();
     let mut k_households: BTreeMap<usize, Vec<u32>> = BTreeMap::new();
     let mut k_members: BTreeMap<usize, BTreeSet<ChildIdx>> = BTreeMap::new();
@@ -1106,6 +1114,9 @@ fn split_columns(pool: &mut Pool, data: &Dataset, g: GroupIdx, w_u: f64) {
                 pool.split_rows.push((r, 1.0));
                 let open = pool.row(RowKey::ConstellationOpen(g, k), 0.0, false) as u32;
                 pool.split_rows.push((open, -1.0));
+                if let Some(&two_k) = two_households.get(&k) {
+                    pool.split_rows.push((two_k, -1.0));
+                }
                 k_households.entry(k).or_default().push(r);
                 k_members
                     .entry(k)
@@ -1145,6 +1156,9 @@ fn split_columns(pool: &mut Pool, data: &Dataset, g: GroupIdx, w_u: f64) {
         }
         let open = pool.row_ix[&RowKey::ConstellationOpen(g, k)] as u32;
         pool.split_rows.push((open, 1.0));
+        if let Some(&two_k) = two_households.get(&k) {
+            pool.split_rows.push((two_k, -(size as f64 - 2.0)));
+        }
         pool.split_rows.push((first, -1.0));
         if two != NO_ROW {
             pool.split_rows.push((two, -1.0));
@@ -1168,12 +1182,17 @@ fn split_columns(pool: &mut Pool, data: &Dataset, g: GroupIdx, w_u: f64) {
             let member_constellation_row = data.places()[j].constellation().map_or(NO_ROW, |k| {
                 pool.row_ix[&RowKey::MemberInConstellation(i, k)] as u32
             });
+            let households_row = data.places()[j]
+                .constellation()
+                .and_then(|k| two_households.get(&k).copied())
+                .unwrap_or(NO_ROW);
             pool.split_info.push(SplitInfo {
                 place_row,
                 member_row,
                 constellation_row,
                 member_constellation_row,
                 two_row: two,
+                households_row,
                 place_column,
                 constellation_column,
             });
@@ -1191,6 +1210,39 @@ fn split_columns(pool: &mut Pool, data: &Dataset, g: GroupIdx, w_u: f64) {
             pool.push(kind, pool.pairs.pair_cost(i, j) - w_u);
         }
     }
+}
+
+/// The *two households* row `Σ_{i∈g, j∈K} a_ij − Σ_{j∈K} o_gj − (|g| −
+/// 2)·k_gK ≤ 0` of split group `g` for each constellation K where every
+/// member has an eligible household, when `|g| ≥ 3` (by constellation; see
+/// the module doc of [`crate::matching`]). `places` lists (place, member)
+/// for every eligible pair of the members, sorted.
+fn two_households_rows(
+    pool: &mut Pool,
+    data: &Dataset,
+    g: GroupIdx,
+    places: &[(PlaceIdx, ChildIdx)],
+) -> BTreeMap<usize, u32> {
+    let size = data.sibling_groups()[g].members.len();
+    let mut members: BTreeMap<usize, BTreeSet<ChildIdx>> = BTreeMap::new();
+    for &(j, i) in places {
+        if let Some(k) = data.places()[j].constellation() {
+            members.entry(k).or_default().insert(i);
+        }
+    }
+    if size < 3 {
+        return BTreeMap::new();
+    }
+    members
+        .into_iter()
+        .filter(|(_, m)| m.len() == size)
+        .map(|(k, _)| {
+            (
+                k,
+                pool.row(RowKey::SplitTwoHouseholds(g, k), 0.0, false) as u32,
+            )
+        })
+        .collect()
 }
 
 /// Whether one cluster could hold every member of split group `g` placed

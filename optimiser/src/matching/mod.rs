@@ -83,13 +83,19 @@
 //!   hold (no constellation has households eligible for the members with
 //!   room for all of them, checked exactly), *two clusters* `Σ_{i,j} a_ij +
 //!   (|g| − 2)·Σ_j z_gj − Σ_{j outside constellations} o_gj − Σ_K k_gK ≤
-//!   |g| − 2` (placed member by member, all of them use two clusters). The
+//!   |g| − 2` (placed member by member, all of them use two clusters); and,
+//!   for a group of three or more and each constellation *K* where every
+//!   member has an eligible household, *two households* `Σ_{i∈g, j∈K} a_ij −
+//!   Σ_{j∈K} o_gj − (|g| − 2)·k_gK ≤ 0` (all members one by one in *K* use
+//!   two of its households, as one place takes at most `|g| − 1` of them
+//!   one by one; with fewer members in *K*, or none, it asks for no more
+//!   than the constellation-open row). The
 //!   member-used, member-in-constellation
 //!   and household-used rows and the `|g| − 1` leave the integer optimum
 //!   unchanged (the first two are implied in integers by the aggregated
 //!   rows; the third only forbids opening a household for nothing; the
 //!   fourth moves an all-at-one-place solution onto `z_gj`); with the two
-//!   clusters row they tighten the LP, whose
+//!   clusters and two households rows they tighten the LP, whose
 //!   weakness is what made split groups slow (BENCHMARKS.md).
 //!
 //! *Objective.* Minimise `Σ c(i,j)` over placed children plus

@@ -68,6 +68,7 @@ pub fn build(pool: &Pool, active: &[usize], integer: bool, forced: &[usize]) -> 
     split_first_cluster(&mut family);
     split_once(&mut family);
     split_two_clusters(&mut family);
+    split_two_households(&mut family);
     Built { problem, rows }
 }
 
@@ -132,6 +133,14 @@ fn split_first_cluster(family: &mut impl FnMut(fn(&RowKey) -> bool)) {
 /// hold: placed member by member, all of them use two clusters or more.
 fn split_two_clusters(family: &mut impl FnMut(fn(&RowKey) -> bool)) {
     family(|k| matches!(k, RowKey::SplitTwoClusters(..)));
+}
+
+/// Σ_{i∈g, j∈K} a_ij − Σ_{j∈K} o_gj − (|g| − 2)·k_gK ≤ 0 for every
+/// non-strict group g of three or more and constellation K where every
+/// member has an eligible household: all members one by one in K use two
+/// of its households.
+fn split_two_households(family: &mut impl FnMut(fn(&RowKey) -> bool)) {
+    family(|k| matches!(k, RowKey::SplitTwoHouseholds(..)));
 }
 
 /// σ_g + Σ_j z_gj ≤ 1 for every non-strict group g.
