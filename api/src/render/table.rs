@@ -2,6 +2,7 @@
 
 use std::fmt::Write;
 
+use optimiser::dataset::PracticeWeights;
 use optimiser::matching::{MatchSolution, SplitReason, Weights};
 use optimiser::ranking::Ranking;
 
@@ -82,8 +83,9 @@ fn or_dash(v: &Option<String>) -> String {
     v.clone().unwrap_or_else(|| "-".into())
 }
 
-/// The `match --format table` report.
-pub fn match_table(s: &MatchSolution, w: &Weights) -> String {
+/// The `match --format table` report, with the objective weights and the
+/// weights of practice the solve used.
+pub fn match_table(s: &MatchSolution, w: &Weights, p: &PracticeWeights) -> String {
     let b = &s.breakdown;
     let mut o = String::new();
     let _ = writeln!(o, "Batch placement");
@@ -101,6 +103,13 @@ pub fn match_table(s: &MatchSolution, w: &Weights) -> String {
         "  weights           {} per km per week, {} per unplaced child",
         money(w.distance),
         money(w.unplaced)
+    );
+    let _ = writeln!(
+        o,
+        "  practice weights  {} per extra place a sibling group is split over ({} inside a constellation), {} per child outside their authority",
+        money(p.split),
+        money(p.split_constellation),
+        money(p.outside_authority)
     );
     let _ = writeln!(o);
     let _ = writeln!(o, "Breakdown");
