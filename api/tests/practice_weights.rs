@@ -325,6 +325,15 @@ fn the_command_line_takes_the_practice_weight_flags() {
         out.contains("practice weights  £5,000 per extra place a sibling group is split over (£1,000 inside a constellation), £750 per child outside their authority"),
         "{out}"
     );
+    assert!(
+        out.contains("    not kept together by policy (none): "),
+        "{out}"
+    );
+    assert!(
+        out.contains("    split or partly placed (not strict): "),
+        "{out}"
+    );
+    assert!(!out.contains("policy none, or not strict"), "{out}");
     for (flag, value) in [
         ("--split-weight", "-1"),
         ("--outside-authority-weight", "NaN"),

@@ -140,8 +140,19 @@ pub fn match_table(s: &MatchSolution, w: &Weights, p: &PracticeWeights) -> Strin
     let sib = &b.siblings;
     let _ = writeln!(
         o,
-        "  sibling groups    {} groups: {} in one household, {} in one constellation, {} split (policy none, or not strict), {} not placed",
-        sib.groups, sib.same_household, sib.same_constellation, sib.split, sib.not_placed
+        "  sibling groups    {} groups: {} in one household, {} in one constellation, {} not placed",
+        sib.groups, sib.same_household, sib.same_constellation, sib.not_placed
+    );
+    let _ = writeln!(
+        o,
+        "    not kept together by policy (none): {}",
+        sib.apart_by_policy
+    );
+    let _ = writeln!(
+        o,
+        "    split or partly placed (not strict): {}, placed members in {} places",
+        s.split_groups.len(),
+        s.split_groups.iter().map(|g| g.places).sum::<usize>()
     );
     if b.split_cost > 0.0 || b.outside_authority_cost > 0.0 {
         let _ = writeln!(
