@@ -646,7 +646,7 @@ fn the_re_solves_never_raise_the_objective_and_use_the_class_s_best_place() {
         // The classes of the draw's estimate, largest first.
         let (plain, values, _) =
             run_draw_valued(&input, &models, &keys, &scenario, seed, &[]).expect("runs");
-        let classes: Vec<PlaceClass> = value::summarise(&[values.clone()])
+        let classes: Vec<PlaceClass> = value::summarise(std::slice::from_ref(&values))
             .into_iter()
             .map(|v| v.class)
             .take(3)
