@@ -125,9 +125,11 @@ pub async fn matches(
     let rank = move || service::rank_with(&data.data, &data.places, &req);
     // Without system impact a ranking is a bounded nearest-first search over
     // the cached index (well under a millisecond on 5,000 places): it runs
-    // in place, like parsing a body. With system impact it solves MIPs, so
-    // it goes to the bounded solve pool, off the async runtime.
-    let report = if request.system {
+    // in place, like parsing a body. With system impact it solves MIPs, and
+    // with practice weight overrides it copies the dataset, so then it goes
+    // to the bounded solve pool, off the async runtime.
+    let copies = !request.solve.practice_overrides().is_empty();
+    let report = if request.system || copies {
         state.run_blocking(rank).await
     } else {
         rank()
