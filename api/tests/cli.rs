@@ -481,3 +481,78 @@ fn logs_carry_counts_and_timings_but_no_records() {
     let o = run(&["match", "--dataset", &path]);
     assert!(o.stderr.is_empty(), "{}", stderr(&o));
 }
+
+/// The table reports groups apart by policy (`none`) apart from the
+/// non-strict groups the solve split, and both counts match the JSON and
+/// the dataset's policies.
+#[test]
+fn match_table_reports_policy_none_groups_apart_from_split_groups() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../data/demo/south_coast.json")
+        .display()
+        .to_string();
+    let raw: Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).expect("demo JSON");
+    let v: Value = serde_json::from_str(&stdout(&ok(run(&["match", "--dataset", &path]))))
+        .expect("stdout is JSON");
+    // Each child's place and constellation, from the answer.
+    let mut at = std::collections::HashMap::new();
+    for a in v["assignments"].as_array().unwrap() {
+        at.insert(
+            a["child"].as_str().unwrap().to_string(),
+            (a["place"].clone(), a["constellation"].clone()),
+        );
+    }
+    let mut apart_by_policy = 0;
+    for g in raw["sibling_groups"].as_array().unwrap() {
+        let members: Vec<&Value> = raw["children"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["sibling_group"] == g["id"])
+            .collect();
+        if g["keep_together"] != "none" || members.len() < 2 {
+            continue;
+        }
+        let placed: Vec<_> = members
+            .iter()
+            .filter_map(|c| at.get(c["id"].as_str().unwrap()))
+            .collect();
+        let all = placed.len() == members.len();
+        let one_place = placed.iter().all(|p| p.0 == placed[0].0);
+        let one_constellation = placed.iter().all(|p| !p.1.is_null() && p.1 == placed[0].1);
+        if !placed.is_empty() && !(all && (one_place || one_constellation)) {
+            apart_by_policy += 1;
+        }
+    }
+    let siblings = &v["breakdown"]["siblings"];
+    assert_eq!(siblings["apart_by_policy"], apart_by_policy, "{siblings}");
+    let split = v["split_groups"].as_array().unwrap();
+    assert!(split.iter().all(|g| g["keep_together"] != "none"), "{v}");
+    let places: u64 = split.iter().map(|g| g["places"].as_u64().unwrap()).sum();
+    assert!(
+        !split.is_empty(),
+        "the demo splits a group at the default weights"
+    );
+    let out = stdout(&ok(run(&[
+        "match",
+        "--dataset",
+        &path,
+        "--format",
+        "table",
+    ])));
+    assert!(
+        out.contains(&format!(
+            "\n    not kept together by policy (none): {apart_by_policy}\n"
+        )),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!(
+            "\n    split or partly placed (not strict): {}, placed members in {places} places\n",
+            split.len()
+        )),
+        "{out}"
+    );
+    assert!(!out.contains("policy none, or not strict"), "{out}");
+}

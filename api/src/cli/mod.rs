@@ -102,6 +102,21 @@ pub struct SolveArgs {
     /// Relative MIP gap at which a solve counts as optimal.
     #[arg(long, value_name = "G", default_value_t = 1e-6)]
     pub gap: f64,
+    /// Replaces the dataset's `w_split` for this solve: £ a week for each
+    /// extra place a non-strict sibling group is split over (dataset
+    /// default 5,000).
+    #[arg(long, value_name = "W")]
+    pub split_weight: Option<f64>,
+    /// Replaces the dataset's `w_split_constellation` for this solve: £ a
+    /// week for each extra place inside one constellation (dataset default
+    /// 1,000; at most the split weight).
+    #[arg(long, value_name = "W")]
+    pub split_constellation_weight: Option<f64>,
+    /// Replaces the dataset's `w_outside_authority` for this solve: £ a
+    /// week for each child placed outside their own authority (dataset
+    /// default 0).
+    #[arg(long, value_name = "W")]
+    pub outside_authority_weight: Option<f64>,
 }
 
 impl SolveArgs {
@@ -112,6 +127,9 @@ impl SolveArgs {
             unplaced_penalty: Some(self.unplaced_penalty),
             time_limit: self.time_limit,
             gap: Some(self.gap),
+            split_weight: self.split_weight,
+            split_constellation_weight: self.split_constellation_weight,
+            outside_authority_weight: self.outside_authority_weight,
         }
     }
 }
@@ -211,12 +229,15 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), ApiError> {
 pub fn run_match(a: &MatchArgs, out: &mut dyn Write) -> Result<(), ApiError> {
     let params = a.solve.params();
     // Options are checked before the dataset is read.
-    let weights = params.match_config()?.weights;
+    params.match_config()?;
     let data = load::load_dataset(&a.dataset)?;
     let report = service::match_(&data, &params)?;
     match a.format {
         Format::Json => write_json(&report, out),
-        Format::Table => write_text(&render::table::match_table(&report.solution, &weights), out),
+        Format::Table => write_text(
+            &render::table::match_table(&report.solution, &report.weights, &report.practice),
+            out,
+        ),
     }
 }
 

@@ -52,6 +52,18 @@ pub struct MatchesQuery {
     /// Relative gap (default 1e-6).
     #[param(minimum = 0.0, maximum = 1.0)]
     pub gap: Option<f64>,
+    /// Replaces the dataset's `w_split` for this ranking (£ a week per
+    /// extra place a non-strict sibling group is split over).
+    #[param(minimum = 0.0, maximum = 1e9)]
+    pub split_weight: Option<f64>,
+    /// Replaces the dataset's `w_split_constellation` for this ranking (at
+    /// most the split weight in use).
+    #[param(minimum = 0.0, maximum = 1e9)]
+    pub split_constellation_weight: Option<f64>,
+    /// Replaces the dataset's `w_outside_authority` for this ranking (£ a
+    /// week per child placed outside their own authority).
+    #[param(minimum = 0.0, maximum = 1e9)]
+    pub outside_authority_weight: Option<f64>,
 }
 
 /// `GET /v1/datasets/{id}/children/{child}/matches`.
@@ -83,6 +95,9 @@ pub async fn matches(
             unplaced_penalty: q.unplaced_penalty,
             time_limit: q.time_limit,
             gap: q.gap,
+            split_weight: q.split_weight,
+            split_constellation_weight: q.split_constellation_weight,
+            outside_authority_weight: q.outside_authority_weight,
         },
     };
     request.config()?;
@@ -107,15 +122,14 @@ pub async fn matches(
     }
     let started = std::time::Instant::now();
     let req = request.clone();
-    let rank = move || {
-        let ranker = optimiser::ranking::Ranker::with_places(&data.data, &data.places);
-        service::rank_with(&ranker, &req)
-    };
+    let rank = move || service::rank_with(&data.data, &data.places, &req);
     // Without system impact a ranking is a bounded nearest-first search over
     // the cached index (well under a millisecond on 5,000 places): it runs
-    // in place, like parsing a body. With system impact it solves MIPs, so
-    // it goes to the bounded solve pool, off the async runtime.
-    let report = if request.system {
+    // in place, like parsing a body. With system impact it solves MIPs, and
+    // with practice weight overrides it copies the dataset, so then it goes
+    // to the bounded solve pool, off the async runtime.
+    let copies = !request.solve.practice_overrides().is_empty();
+    let report = if request.system || copies {
         state.run_blocking(rank).await
     } else {
         rank()
@@ -273,6 +287,14 @@ trait StoredJob: serde::de::DeserializeOwned + serde::Serialize {
     /// Range-checks the options (the same rules as everywhere), then caps
     /// the time limit at the server's.
     fn check(&mut self, state: &AppState) -> Result<(), ApiError>;
+    /// Whether some option can only be checked against the dataset.
+    fn needs_dataset(&self) -> bool {
+        false
+    }
+    /// Checks the options that depend on the dataset they will run on.
+    fn check_on(&self, _data: &optimiser::dataset::Dataset) -> Result<(), ApiError> {
+        Ok(())
+    }
 }
 
 impl StoredJob for SolveParams {
@@ -282,6 +304,14 @@ impl StoredJob for SolveParams {
         self.match_config()?;
         self.time_limit = cap(state, self.time_limit);
         Ok(())
+    }
+    // `split_constellation_weight ≤ split_weight` holds against the
+    // dataset's values when only one of them is given.
+    fn needs_dataset(&self) -> bool {
+        !self.practice_overrides().is_empty()
+    }
+    fn check_on(&self, data: &optimiser::dataset::Dataset) -> Result<(), ApiError> {
+        self.check_practice(data).map(|_| ())
     }
 }
 
@@ -308,7 +338,14 @@ async fn submit_stored<T: StoredJob>(
     let q = body::query(query)?;
     let mut options: T = body::json(&body::text(bytes, state.config().max_body_bytes)?)?;
     options.check(state)?;
-    let meta = datasets::visible_meta(state, caller, id, q.version).await?;
+    let meta = if options.needs_dataset() {
+        // Refused now (422), not when the job runs.
+        let (meta, data) = datasets::load(state, caller, id, q.version).await?;
+        options.check_on(&data.data)?;
+        meta
+    } else {
+        datasets::visible_meta(state, caller, id, q.version).await?
+    };
     let params = serde_json::to_value(&options)?;
     submit(
         state,
@@ -361,6 +398,7 @@ pub async fn match_inline(
             "the dataset covers none of the token's authorities".into(),
         ));
     }
+    request.options.check_practice(&data)?;
     let params = serde_json::to_value(&request.options)?;
     submit(&state, &caller, "match", None, Some(text), params).await
 }

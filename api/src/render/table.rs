@@ -2,6 +2,7 @@
 
 use std::fmt::Write;
 
+use optimiser::dataset::PracticeWeights;
 use optimiser::matching::{MatchSolution, SplitReason, Weights};
 use optimiser::ranking::Ranking;
 
@@ -82,8 +83,9 @@ fn or_dash(v: &Option<String>) -> String {
     v.clone().unwrap_or_else(|| "-".into())
 }
 
-/// The `match --format table` report.
-pub fn match_table(s: &MatchSolution, w: &Weights) -> String {
+/// The `match --format table` report, with the objective weights and the
+/// weights of practice the solve used.
+pub fn match_table(s: &MatchSolution, w: &Weights, p: &PracticeWeights) -> String {
     let b = &s.breakdown;
     let mut o = String::new();
     let _ = writeln!(o, "Batch placement");
@@ -101,6 +103,13 @@ pub fn match_table(s: &MatchSolution, w: &Weights) -> String {
         "  weights           {} per km per week, {} per unplaced child",
         money(w.distance),
         money(w.unplaced)
+    );
+    let _ = writeln!(
+        o,
+        "  practice weights  {} per extra place a sibling group is split over ({} inside a constellation), {} per child outside their authority",
+        money(p.split),
+        money(p.split_constellation),
+        money(p.outside_authority)
     );
     let _ = writeln!(o);
     let _ = writeln!(o, "Breakdown");
@@ -131,8 +140,19 @@ pub fn match_table(s: &MatchSolution, w: &Weights) -> String {
     let sib = &b.siblings;
     let _ = writeln!(
         o,
-        "  sibling groups    {} groups: {} in one household, {} in one constellation, {} split (policy none, or not strict), {} not placed",
-        sib.groups, sib.same_household, sib.same_constellation, sib.split, sib.not_placed
+        "  sibling groups    {} groups: {} in one household, {} in one constellation, {} not placed",
+        sib.groups, sib.same_household, sib.same_constellation, sib.not_placed
+    );
+    let _ = writeln!(
+        o,
+        "    not kept together by policy (none): {}",
+        sib.apart_by_policy
+    );
+    let _ = writeln!(
+        o,
+        "    split or partly placed (not strict): {}, placed members in {} places",
+        s.split_groups.len(),
+        s.split_groups.iter().map(|g| g.places).sum::<usize>()
     );
     if b.split_cost > 0.0 || b.outside_authority_cost > 0.0 {
         let _ = writeln!(

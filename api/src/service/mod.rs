@@ -25,7 +25,7 @@ use optimiser::commission::{self, Commission};
 use optimiser::constellations;
 use optimiser::dataset::Dataset;
 use optimiser::matching;
-use optimiser::ranking::Ranker;
+use optimiser::ranking::{PlaceIndex, Ranker};
 
 use crate::error::ApiError;
 use reports::{CommissionOutput, ConstellationsReport, DatasetSummary, MatchReport, RankReport};
@@ -55,10 +55,12 @@ pub fn summarise(data: &Dataset) -> DatasetSummary {
     }
 }
 
-/// Optimal placement of every waiting child.
+/// Optimal placement of every waiting child, with the request's weights of
+/// practice in place of the dataset's where it gives them.
 pub fn match_(data: &Dataset, params: &SolveParams) -> Result<MatchReport, ApiError> {
     let config = params.match_config()?;
-    let solution = matching::solve(data, &config)?;
+    let data = params.practice_data(data)?;
+    let solution = matching::solve(&data, &config)?;
     tracing::info!(
         status = ?solution.status,
         placed = solution.assignments.len(),
@@ -70,6 +72,7 @@ pub fn match_(data: &Dataset, params: &SolveParams) -> Result<MatchReport, ApiEr
     Ok(MatchReport {
         solution,
         weights: config.weights,
+        practice: *data.practice(),
         time_limit: config.solve.time_limit,
         mip_rel_gap: config.solve.mip_rel_gap,
         outside_scope: None,
@@ -78,13 +81,22 @@ pub fn match_(data: &Dataset, params: &SolveParams) -> Result<MatchReport, ApiEr
 
 /// Ranked places for one child, building the dataset's spatial index.
 pub fn rank(data: &Dataset, request: &RankRequest) -> Result<RankReport, ApiError> {
-    rank_with(&Ranker::new(data), request)
+    let index = PlaceIndex::new(data);
+    rank_with(data, &index, request)
 }
 
-/// Ranked places for one child, with a ranker (and its spatial index) built
-/// once and reused across requests.
-pub fn rank_with(ranker: &Ranker<'_>, request: &RankRequest) -> Result<RankReport, ApiError> {
+/// Ranked places for one child, with the spatial index of `data`'s places
+/// built once and reused across requests. The request's weights of
+/// practice replace the dataset's for this ranking (the index does not
+/// depend on them, so it is shared).
+pub fn rank_with(
+    data: &Dataset,
+    places: &PlaceIndex,
+    request: &RankRequest,
+) -> Result<RankReport, ApiError> {
     let config = request.config()?;
+    let data = request.solve.practice_data(data)?;
+    let ranker = Ranker::with_places(&data, places);
     let started = std::time::Instant::now();
     let ranking = ranker.rank(&request.child, &config)?;
     tracing::info!(

@@ -12,7 +12,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use optimiser::commission::{CommissionReport, Sharing};
 use optimiser::constellations::{Formation, FormationConfig};
-use optimiser::dataset::Dataset;
+use optimiser::dataset::{Dataset, PracticeWeights};
 use optimiser::matching::{MatchSolution, Weights};
 use optimiser::ranking::Ranking;
 use serde::Serialize;
@@ -55,6 +55,10 @@ pub struct MatchReport {
     pub solution: MatchSolution,
     /// The objective weights used.
     pub weights: Weights,
+    /// The weights of practice used: the dataset's, with the request's
+    /// `split_weight`, `split_constellation_weight` and
+    /// `outside_authority_weight` in their place where given.
+    pub practice: PracticeWeights,
     /// The time limit used, seconds.
     pub time_limit: Option<f64>,
     /// The relative gap used.

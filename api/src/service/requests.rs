@@ -7,8 +7,11 @@
 //! hold for every front end. Callers never set solver internals (threads,
 //! logging, strategies): those stay at the library's defaults.
 
+use std::borrow::Cow;
+
 use optimiser::commission::{CommissionConfig, Sharing};
 use optimiser::constellations::{self, FormationConfig, Goal, HubCandidates};
+use optimiser::dataset::{Dataset, PracticeOverrides, PracticeWeights};
 use optimiser::matching::{self, MatchConfig, Weights};
 use optimiser::ranking::RankConfig;
 use optimiser::solver::SolveOptions;
@@ -41,9 +44,55 @@ pub struct SolveParams {
     /// Relative gap at which a solve counts as optimal; default 1e-6.
     #[schema(minimum = 0.0, maximum = 1.0)]
     pub gap: Option<f64>,
+    /// Replaces the dataset's `w_split` for this solve: £ a week for each
+    /// extra place a non-strict sibling group is split over. Must be at
+    /// least the split constellation weight in use.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0.0, maximum = 1e9)]
+    pub split_weight: Option<f64>,
+    /// Replaces the dataset's `w_split_constellation` for this solve: £ a
+    /// week for each extra place inside a constellation the group already
+    /// uses. At most the split weight in use.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0.0, maximum = 1e9)]
+    pub split_constellation_weight: Option<f64>,
+    /// Replaces the dataset's `w_outside_authority` for this solve: £ a
+    /// week for each child placed outside their own authority.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0.0, maximum = 1e9)]
+    pub outside_authority_weight: Option<f64>,
 }
 
 impl SolveParams {
+    /// The request's replacements for the dataset's weights of practice.
+    pub fn practice_overrides(&self) -> PracticeOverrides {
+        PracticeOverrides {
+            split: self.split_weight,
+            split_constellation: self.split_constellation_weight,
+            outside_authority: self.outside_authority_weight,
+        }
+    }
+
+    /// The weights of practice this request gives on `data`, checked
+    /// (finite, `≥ 0`, `≤ 1e9`, and `w_split_constellation ≤ w_split`
+    /// against the dataset's values), without copying the dataset.
+    pub fn check_practice(&self, data: &Dataset) -> Result<PracticeWeights, ApiError> {
+        Ok(data.practice().overridden(&self.practice_overrides())?)
+    }
+
+    /// `data` with this request's weights of practice, checked (finite,
+    /// `≥ 0`, `≤ 1e9`, and `w_split_constellation ≤ w_split` against the
+    /// dataset's values): borrowed as it is when the request overrides
+    /// none, else a copy (the stored dataset is never changed).
+    pub fn practice_data<'a>(&self, data: &'a Dataset) -> Result<Cow<'a, Dataset>, ApiError> {
+        let overrides = self.practice_overrides();
+        if overrides.is_empty() {
+            Ok(Cow::Borrowed(data))
+        } else {
+            Ok(Cow::Owned(data.with_practice_weights(&overrides)?))
+        }
+    }
+
     /// The objective weights.
     pub fn weights(&self) -> Weights {
         Weights {
@@ -70,6 +119,7 @@ impl SolveParams {
         };
         config.weights.validate()?;
         config.solve.validate()?;
+        self.practice_overrides().validate()?;
         Ok(config)
     }
 }
@@ -107,6 +157,7 @@ impl RankRequest {
         };
         config.weights.validate()?;
         config.solve.validate()?;
+        self.solve.practice_overrides().validate()?;
         optimiser::limits::check_count("top", config.top, 1, optimiser::limits::MAX_TOP)?;
         Ok(config)
     }

@@ -4,6 +4,7 @@
 
 use super::raw::{KeepTogether, PlacementKind, Provider, Sex, SexGroup};
 use crate::geography::Location;
+use crate::limits::InvalidOption;
 
 /// Index of a child in [`Dataset::children`].
 pub type ChildIdx = usize;
@@ -274,6 +275,97 @@ impl Default for PracticeWeights {
     }
 }
 
+/// Replacements for the dataset's [`PracticeWeights`] in one solve (a
+/// request's `split_weight`, `split_constellation_weight` and
+/// `outside_authority_weight`): `None` keeps the dataset's value. See
+/// [`Dataset::with_practice_weights`].
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct PracticeOverrides {
+    /// Replaces `w_split`.
+    pub split: Option<f64>,
+    /// Replaces `w_split_constellation`.
+    pub split_constellation: Option<f64>,
+    /// Replaces `w_outside_authority`.
+    pub outside_authority: Option<f64>,
+}
+
+impl PracticeOverrides {
+    /// Whether no weight is replaced.
+    pub fn is_empty(&self) -> bool {
+        self.split.is_none()
+            && self.split_constellation.is_none()
+            && self.outside_authority.is_none()
+    }
+
+    /// Checks each given value like every other weight
+    /// ([`crate::limits::check_weight`]: finite, `≥ 0`, `≤`
+    /// [`crate::limits::MAX_WEIGHT`]), naming it as a request does
+    /// (`split_weight`, …). The rule `w_split_constellation ≤ w_split`
+    /// needs the dataset's values too: [`PracticeWeights::overridden`].
+    pub fn validate(&self) -> Result<(), InvalidOption> {
+        for (option, value) in [
+            ("split_weight", self.split),
+            ("split_constellation_weight", self.split_constellation),
+            ("outside_authority_weight", self.outside_authority),
+        ] {
+            if let Some(v) = value {
+                crate::limits::check_weight(option, v)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl PracticeWeights {
+    /// These weights with `overrides` applied, checked as the dataset's own
+    /// are: each value by [`PracticeOverrides::validate`], and
+    /// `w_split_constellation ≤ w_split` on the result. A breach of that
+    /// rule names `split_constellation_weight` when it was given, else
+    /// `split_weight` (the one given value that breaks it).
+    pub fn overridden(
+        &self,
+        overrides: &PracticeOverrides,
+    ) -> Result<PracticeWeights, InvalidOption> {
+        overrides.validate()?;
+        let w = PracticeWeights {
+            split: overrides.split.unwrap_or(self.split),
+            split_constellation: overrides
+                .split_constellation
+                .unwrap_or(self.split_constellation),
+            outside_authority: overrides
+                .outside_authority
+                .unwrap_or(self.outside_authority),
+        };
+        if w.split_constellation > w.split {
+            return Err(if overrides.split_constellation.is_some() {
+                InvalidOption {
+                    option: "split_constellation_weight",
+                    rule: format!(
+                        "must be ≤ the split weight ({}{})",
+                        super::limits::echo_number(w.split),
+                        if overrides.split.is_some() {
+                            ""
+                        } else {
+                            ", the dataset's"
+                        }
+                    ),
+                    value: super::limits::echo_number(w.split_constellation),
+                }
+            } else {
+                InvalidOption {
+                    option: "split_weight",
+                    rule: format!(
+                        "must be ≥ the dataset's split constellation weight ({})",
+                        super::limits::echo_number(w.split_constellation)
+                    ),
+                    value: super::limits::echo_number(w.split),
+                }
+            });
+        }
+        Ok(w)
+    }
+}
+
 /// A validated dataset, valid by construction.
 ///
 /// The only way to get one is `Dataset::try_from` a
@@ -366,6 +458,37 @@ impl Dataset {
     pub fn practice(&self) -> &PracticeWeights {
         &self.practice
     }
+    /// This dataset with its weights of practice replaced by `overrides`
+    /// for one solve (checked by [`PracticeWeights::overridden`]); every
+    /// table is the same and `self` is not changed. The copy costs one
+    /// clone of the tables, small beside any solve on them.
+    ///
+    /// ```
+    /// use optimiser::dataset::PracticeOverrides;
+    /// use optimiser::generator::{generate, GeneratorSpec};
+    /// let data = generate(&GeneratorSpec::new(1, 5, 5, 1)).expect("valid");
+    /// let heavy = data.with_practice_weights(&PracticeOverrides {
+    ///     outside_authority: Some(2_000.0),
+    ///     ..PracticeOverrides::default()
+    /// })?;
+    /// assert_eq!(heavy.practice().outside_authority, 2_000.0);
+    /// assert_eq!(heavy.practice().split, data.practice().split);
+    /// let e = data
+    ///     .with_practice_weights(&PracticeOverrides { split: Some(-1.0), ..Default::default() })
+    ///     .unwrap_err();
+    /// assert_eq!(e.option, "split_weight");
+    /// # Ok::<(), optimiser::limits::InvalidOption>(())
+    /// ```
+    pub fn with_practice_weights(
+        &self,
+        overrides: &PracticeOverrides,
+    ) -> Result<Dataset, InvalidOption> {
+        let practice = self.practice.overridden(overrides)?;
+        Ok(Dataset {
+            practice,
+            ..self.clone()
+        })
+    }
     /// `w_split_constellation` for group `g`: 0 for a `constellation`
     /// group (its policy allows any households of one constellation).
     pub fn split_constellation_weight(&self, g: GroupIdx) -> f64 {
@@ -393,5 +516,132 @@ impl Dataset {
     /// Finds a sibling group by id.
     pub fn group_index(&self, id: &str) -> Option<GroupIdx> {
         self.sibling_groups.iter().position(|g| g.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::generator::{generate, GeneratorSpec};
+
+    fn data() -> Dataset {
+        generate(&GeneratorSpec::new(7, 30, 20, 3)).expect("valid")
+    }
+
+    #[test]
+    fn practice_overrides_replace_only_the_weights_given() {
+        let data = data();
+        let stored = *data.practice();
+        assert_eq!(
+            data.with_practice_weights(&PracticeOverrides::default()),
+            Ok(data.clone())
+        );
+        let o = PracticeOverrides {
+            split: Some(250_000.0),
+            outside_authority: Some(3_000.0),
+            ..PracticeOverrides::default()
+        };
+        assert!(!o.is_empty() && PracticeOverrides::default().is_empty());
+        let heavy = data.with_practice_weights(&o).expect("valid overrides");
+        assert_eq!(
+            *heavy.practice(),
+            PracticeWeights {
+                split: 250_000.0,
+                split_constellation: stored.split_constellation,
+                outside_authority: 3_000.0,
+            }
+        );
+        // Only the weights differ; the stored dataset is unchanged.
+        assert_eq!(heavy.children(), data.children());
+        assert_eq!(heavy.places(), data.places());
+        assert_eq!(heavy.sibling_groups(), data.sibling_groups());
+        assert_eq!(*data.practice(), stored);
+        let (i, j) = (0, data.places().len() - 1);
+        let outside = data.places()[j].authority != data.children()[i].authority;
+        assert_eq!(
+            heavy.outside_cost(i, j),
+            if outside { 3_000.0 } else { 0.0 }
+        );
+    }
+
+    #[test]
+    fn practice_overrides_are_checked_and_named() {
+        let data = data();
+        let bad = [
+            (
+                PracticeOverrides {
+                    split: Some(-1.0),
+                    ..Default::default()
+                },
+                "split_weight",
+            ),
+            (
+                PracticeOverrides {
+                    split_constellation: Some(f64::NAN),
+                    ..Default::default()
+                },
+                "split_constellation_weight",
+            ),
+            (
+                PracticeOverrides {
+                    outside_authority: Some(f64::INFINITY),
+                    ..Default::default()
+                },
+                "outside_authority_weight",
+            ),
+            (
+                PracticeOverrides {
+                    outside_authority: Some(crate::limits::MAX_WEIGHT * 2.0),
+                    ..Default::default()
+                },
+                "outside_authority_weight",
+            ),
+            // Above the dataset's w_split (5,000 by default).
+            (
+                PracticeOverrides {
+                    split_constellation: Some(6_000.0),
+                    ..Default::default()
+                },
+                "split_constellation_weight",
+            ),
+            // Below the dataset's w_split_constellation (1,000 by default).
+            (
+                PracticeOverrides {
+                    split: Some(500.0),
+                    ..Default::default()
+                },
+                "split_weight",
+            ),
+            (
+                PracticeOverrides {
+                    split: Some(10.0),
+                    split_constellation: Some(20.0),
+                    ..Default::default()
+                },
+                "split_constellation_weight",
+            ),
+        ];
+        for (o, option) in bad {
+            let e = data.with_practice_weights(&o).unwrap_err();
+            assert_eq!(e.option, option, "{o:?}: {e}");
+        }
+        // Equal weights and zeros are allowed.
+        for o in [
+            PracticeOverrides {
+                split: Some(0.0),
+                split_constellation: Some(0.0),
+                outside_authority: Some(0.0),
+            },
+            PracticeOverrides {
+                split: Some(1_000.0),
+                ..Default::default()
+            },
+            PracticeOverrides {
+                split_constellation: Some(5_000.0),
+                ..Default::default()
+            },
+        ] {
+            assert!(data.with_practice_weights(&o).is_ok(), "{o:?}");
+        }
     }
 }

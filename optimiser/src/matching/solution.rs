@@ -79,6 +79,9 @@ pub struct SiblingOutcome {
     /// Placed apart: policy `none`, or a non-strict group split (see
     /// [`MatchSolution::split_groups`]).
     pub split: usize,
+    /// Of `split`, the groups with policy `none` (never meant to be kept
+    /// together); the rest are non-strict groups the solve split.
+    pub apart_by_policy: usize,
     /// No member placed.
     pub not_placed: usize,
 }
@@ -393,6 +396,9 @@ fn siblings(data: &Dataset, placement: &[Option<PlaceIdx>]) -> SiblingOutcome {
             out.same_constellation += 1;
         } else {
             out.split += 1;
+            if g.keep_together == KeepTogether::None {
+                out.apart_by_policy += 1;
+            }
         }
     }
     out
