@@ -201,6 +201,17 @@ pub fn run_model(
 ) -> Result<(Run, highs::Model), SolverError> {
     let started = Instant::now();
     configure(&mut model, &call)?;
+    // HiGHS 1.x compares `time_limit` with the run time of every run of
+    // this model so far, not of this run: a model solved again would stop
+    // early. Its documented work-around is to zero the clocks first.
+    // SAFETY: `as_mut_ptr` is the live `Highs` instance `model` owns; the
+    // call only resets its timers.
+    let zeroed = unsafe { highs_sys::Highs_zeroAllClocks(model.as_mut_ptr()) };
+    if zeroed != highs_sys::STATUS_OK {
+        return Err(SolverError::Highs(format!(
+            "resetting the clocks: status {zeroed}"
+        )));
+    }
     let solved = model
         .try_solve()
         .map_err(|e| SolverError::Highs(format!("{e:?}")))?;

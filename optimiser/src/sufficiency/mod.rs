@@ -77,7 +77,7 @@ mod tests;
 pub use cohort::{cohort_at, weekly_cost, Cohort, CohortChild, CurrentPlacement};
 pub use dfe::{synthesise_cohort, DfeAuthority, DfeYear};
 pub use estimate::estimate;
-pub use history::{CareHistory, Episode, EpisodeEnd, EpisodeStart, Sex};
+pub use history::{CareHistory, Episode, EpisodeEnd, EpisodeStart, Sex, LEAVING_CARE_CODES};
 pub use kinds::{AgeBand, CareKind, Need, TimeInCareBand};
 pub use rates::{
     Entry, EntryRate, ExitHazard, LeavingAt18, MoveHazard, Rates, RatesSource, Window,
