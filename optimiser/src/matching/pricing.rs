@@ -80,6 +80,7 @@ const FALLBACK_PER_OWNER: usize = 10;
 /// HiGHS settings for the restricted MIPs (measured in BENCHMARKS.md).
 const MIP_TUNING: Tuning = Tuning {
     skip_root_reduced_cost_heuristic: true,
+    skip_symmetry_detection: true,
     accept_unknown_lp: false,
 };
 
