@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite (the dev profile already optimises dependencies),
-# after checking formatting and lints: `cargo fmt --check` and
-# `cargo clippy --all-targets -- -D warnings` fail the run like a test does.
+# after checking formatting, lints and docs: `cargo fmt --check`,
+# `cargo clippy --workspace --all-targets -- -D warnings` and `cargo doc`
+# with warnings denied fail the run like a test does.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -15,4 +16,6 @@ if cargo clippy --version >/dev/null 2>&1; then
 else
   echo "test: clippy is not installed (rustup component add clippy); lints not checked" >&2
 fi
+# Broken or private intra-doc links fail the run too (public docs only).
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet
 cargo test --workspace

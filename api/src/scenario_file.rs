@@ -1,5 +1,5 @@
 //! Sufficiency scenario files (TOML) into the optimiser's
-//! [`Scenario`](optimiser::sufficiency::project::Scenario), every problem
+//! [`Scenario`], every problem
 //! reported at once with file, line and field.
 //!
 //! A file holds one scenario; a folder holds one per `*.toml` file, taken

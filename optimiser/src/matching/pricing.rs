@@ -8,11 +8,11 @@
 //!    pricing adds it.
 //! 2. Solve the LP relaxation of that restricted model, take the row duals π
 //!    (clamped to the right sign: π ≤ 0 on `≤` rows), set the duals of the
-//!    member-used rows the LP leaves free ([`share_place_costs`]), and price
+//!    member-used rows the LP leaves free (`share_place_costs`, below), and price
 //!    every column of the pool: `rc_c = coef_c − Σ_r a_rc π_r`. Add the most
 //!    negative few per owner row and repeat until no column prices out
 //!    (`rc_c < −1e-9·(1 + |LP|)`). The LP stays in HiGHS from round to round
-//!    and is re-solved from its last basis ([`super::lp`]). Reduced costs are
+//!    and is re-solved from its last basis (`RestrictedLp`, in `matching/lp.rs`). Reduced costs are
 //!    computed on the fly, unit by unit, never stored for the whole pool.
 //! 3. With that π, `L = Σ_r b_r π_r + Σ_c min(0, rc_c)` (forced columns count
 //!    `rc_c` in full) is a lower bound on every integer solution of the *full*
@@ -40,7 +40,7 @@
 //!    reduced costs of `e`'s companions, which every solution using a split
 //!    member's column also uses (its member-used and member-in-constellation
 //!    rows), so that such a solution costs at least `L + ρ_e`
-//!    ([`joint_reduced_cost`]). Solve it to incumbent z. Every column left
+//!    (`joint_reduced_cost`, below). Solve it to incumbent z. Every column left
 //!    out with `ρ_e < z − L` (plus a safety margin) could still improve on
 //!    z: add them all and re-solve from z as a start. When none is left, z
 //!    is optimal for the full model; the reported bound is the MIP's dual
@@ -308,7 +308,7 @@ fn price(
 /// largest Lagrangian bound `L` (module doc, step 3: each unit moved from
 /// `o_gj` to a member with `r_i < 0` raises `L` by one, any other move
 /// raises nothing), and it keeps on `o_gj` all it can, which the joint
-/// reduced cost of a member column ([`joint_reduced_cost`]) counts in full.
+/// reduced cost of a member column (`joint_reduced_cost`, below) counts in full.
 ///
 /// The duals stay optimal for the restricted LP: such a row is touched in
 /// the model only by `o_gj` (coefficient −1), if at all, so its dual moves
