@@ -1092,10 +1092,17 @@ fn split_columns(pool: &mut Pool, data: &Dataset, g: GroupIdx, w_u: f64) {
         .map(|(i, p)| (pool.pairs.place(p), i))
         .collect();
     places.sort_unstable();
-    let two_households = two_households_rows(pool, data, g, &places);
+    // Each constellation with a household eligible for a member, with
+    // the members eligible in it.
+    let mut k_members: BTreeMap<usize, BTreeSet<ChildIdx>> = BTreeMap::new();
+    for &(j, i) in &places {
+        if let Some(k) = data.places()[j].constellation() {
+            k_members.entry(k).or_default().insert(i);
+        }
+    }
+    let two_households = two_households_rows(pool, g, size, &k_members);
     let mut used: HashMap<usize, (u32, u32)> = HashMap::new();
     let mut k_households: BTreeMap<usize, Vec<u32>> = BTreeMap::new();
-    let mut k_members: BTreeMap<usize, BTreeSet<ChildIdx>> = BTreeMap::new();
     for same in places.chunk_by(|a, b| a.0 == b.0) {
         let j = same[0].0;
         pool.capacity_row(data, j);
@@ -1118,10 +1125,6 @@ fn split_columns(pool: &mut Pool, data: &Dataset, g: GroupIdx, w_u: f64) {
                     pool.split_rows.push((two_k, -1.0));
                 }
                 k_households.entry(k).or_default().push(r);
-                k_members
-                    .entry(k)
-                    .or_default()
-                    .extend(same.iter().map(|&(_, i)| i));
                 w_sc
             }
             None => {
@@ -1213,30 +1216,23 @@ fn split_columns(pool: &mut Pool, data: &Dataset, g: GroupIdx, w_u: f64) {
 }
 
 /// The *two households* row `Σ_{i∈g, j∈K} a_ij − Σ_{j∈K} o_gj − (|g| −
-/// 2)·k_gK ≤ 0` of split group `g` for each constellation K where every
-/// member has an eligible household, when `|g| ≥ 3` (by constellation; see
-/// the module doc of [`crate::matching`]). `places` lists (place, member)
-/// for every eligible pair of the members, sorted.
+/// 2)·k_gK ≤ 0` of split group `g` (of `size` members) for each
+/// constellation K of `k_members` (the members eligible in each) where every
+/// member has an eligible household, when `size ≥ 3` (see the module doc of
+/// [`crate::matching`]).
 fn two_households_rows(
     pool: &mut Pool,
-    data: &Dataset,
     g: GroupIdx,
-    places: &[(PlaceIdx, ChildIdx)],
+    size: usize,
+    k_members: &BTreeMap<usize, BTreeSet<ChildIdx>>,
 ) -> BTreeMap<usize, u32> {
-    let size = data.sibling_groups()[g].members.len();
-    let mut members: BTreeMap<usize, BTreeSet<ChildIdx>> = BTreeMap::new();
-    for &(j, i) in places {
-        if let Some(k) = data.places()[j].constellation() {
-            members.entry(k).or_default().insert(i);
-        }
-    }
     if size < 3 {
         return BTreeMap::new();
     }
-    members
-        .into_iter()
+    k_members
+        .iter()
         .filter(|(_, m)| m.len() == size)
-        .map(|(k, _)| {
+        .map(|(&k, _)| {
             (
                 k,
                 pool.row(RowKey::SplitTwoHouseholds(g, k), 0.0, false) as u32,

@@ -74,11 +74,12 @@ impl RestrictedLp {
         let model = self.model.as_mut().ok_or_else(lost)?;
         let refused = |e| SolverError::Highs(format!("adding to the restricted LP: {e:?}"));
         let mut factors: Vec<(Row, f64)> = Vec::new();
+        let mut touched: Vec<(usize, f64)> = Vec::new();
         for &c in columns {
-            let mut touched = Vec::new();
+            touched.clear();
             pool.for_each_row(c, |r, a| touched.push((r, a)));
             factors.clear();
-            for (r, a) in touched {
+            for &(r, a) in &touched {
                 let row = match self.row_of[r] {
                     Some(row) => row,
                     None => {

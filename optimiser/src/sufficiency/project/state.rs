@@ -131,6 +131,16 @@ pub struct State {
 }
 
 impl State {
+    /// Free places now in the stock's foster households (`foster`) or in
+    /// its children's homes.
+    pub fn free_places(&self, foster: bool) -> u32 {
+        self.stock
+            .iter()
+            .filter(|p| p.provider.is_some() == foster)
+            .map(StockPlace::free)
+            .sum()
+    }
+
     /// The starting state (see the module documentation: kinship carers are
     /// left out; the cohort's in-house and agency foster children are seated
     /// in the occupied places of their authority's households of that

@@ -194,18 +194,10 @@ pub fn time_draw(
     let started = std::time::Instant::now();
     let months = scenario.months.unwrap_or(input.months);
     let mut state = State::start(input);
-    let free = |state: &State, foster: bool| {
-        state
-            .stock
-            .iter()
-            .filter(|p| p.provider.is_some() == foster)
-            .map(|p| p.free())
-            .sum::<u32>()
-    };
     let mut out = DrawTiming {
         months,
         children_at_start: state.children.len(),
-        free_places_at_start: [free(&state, true), free(&state, false)],
+        free_places_at_start: [state.free_places(true), state.free_places(false)],
         ..DrawTiming::default()
     };
     let mut rng = streams(seed);
@@ -341,14 +333,6 @@ pub fn run_sweep_with(
     }
     let start = State::start(input);
     let cohorts: Vec<_> = input.authorities.iter().map(|a| &a.cohort).collect();
-    let free = |foster: bool| {
-        start
-            .stock
-            .iter()
-            .filter(|p| p.provider.is_some() == foster)
-            .map(|p| p.free())
-            .sum::<u32>()
-    };
     let mut out = Vec::with_capacity(scenarios.len());
     for (s, scenario) in scenarios.iter().enumerate() {
         let months = scenario.months.unwrap_or(input.months);
@@ -384,7 +368,7 @@ pub fn run_sweep_with(
             .iter()
             .map(|a| a.cohort.children.len())
             .sum(),
-        free_places_at_start: [free(true), free(false)],
+        free_places_at_start: [start.free_places(true), start.free_places(false)],
         scenarios: out,
     })
 }
