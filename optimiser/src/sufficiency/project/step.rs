@@ -8,7 +8,7 @@ use rand_chacha::ChaCha8Rng;
 use super::demand::{entry_ages, leaves_at_18, AuthorityModel};
 use super::scenario::Scenario;
 use super::state::{distance_km, raw_carer, raw_child, raw_home, Placement, ProjChild, State};
-use super::value::{money_value, with_one_more_place, PlaceClass};
+use super::value::{best_places, money_value, with_one_more_place, PlaceClass};
 use super::{ProjectionError, ProjectionInput};
 use crate::dataset::raw::{KeepTogether, PlacementKind, RawDataset, RawSchool, RawSiblingGroup};
 use crate::dataset::Dataset;
@@ -372,22 +372,16 @@ fn place_batch(
         }
     }
     if let Some(raw) = raw_for_check {
-        // Each class's best place this month (largest value, the first in
-        // dataset order on a tie), as in `ValueTotals::add_month`.
+        // Each class's best place this month, the one its value came from.
         let resolve = MatchConfig {
             capacity_duals: false,
             ..config.clone()
         };
+        let best = best_places(state, &flows.place_values);
         for (k, class) in check.iter().enumerate() {
-            let best = flows
-                .place_values
-                .iter()
-                .filter(|(j, _)| PlaceClass::of(&state.stock[*j]) == *class)
-                .fold(None::<(usize, f64)>, |b, &(j, v)| match b {
-                    Some((_, bv)) if bv >= v => b,
-                    _ => Some((j, v)),
-                });
-            let Some((j, dual)) = best else { continue };
+            let Some(&(j, dual)) = best.get(class) else {
+                continue;
+            };
             let Some(plus) = with_one_more_place(&raw, &state.stock[j].id) else {
                 continue;
             };

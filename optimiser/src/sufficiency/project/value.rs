@@ -132,18 +132,29 @@ impl ValueTotals {
     /// Adds one month: the largest value of each class's places in the
     /// month's matching (`(stock index, £ a week)`), times the weeks in a month.
     pub fn add_month(&mut self, state: &State, place_values: &[(usize, f64)]) {
-        let mut best: BTreeMap<PlaceClass, f64> = BTreeMap::new();
-        for &(j, v) in place_values {
-            let Some(p) = state.stock.get(j) else {
-                continue;
-            };
-            let e = best.entry(PlaceClass::of(p)).or_insert(f64::NEG_INFINITY);
-            *e = e.max(v);
-        }
-        for (class, v) in best {
+        for (class, (_, v)) in best_places(state, place_values) {
             *self.0.entry(class).or_default() += v * WEEKS_PER_MONTH;
         }
     }
+}
+
+/// Each class's best place in a month's `place_values` (stock index, value
+/// a week): the largest value, the first in `place_values` on a tie.
+pub fn best_places(
+    state: &State,
+    place_values: &[(usize, f64)],
+) -> BTreeMap<PlaceClass, (usize, f64)> {
+    let mut best: BTreeMap<PlaceClass, (usize, f64)> = BTreeMap::new();
+    for &(j, v) in place_values {
+        let Some(p) = state.stock.get(j) else {
+            continue;
+        };
+        let e = best.entry(PlaceClass::of(p)).or_insert((j, v));
+        if v > e.1 {
+            *e = (j, v);
+        }
+    }
+    best
 }
 
 /// `raw` with one more free place at the carer or home `id` (one fewer
